@@ -50,7 +50,7 @@ type Signup struct {
 // Validate checks a signup; an ADMIN signup is forbidden, a password
 // mismatch has its own code.
 func (s *Signup) Validate() error {
-	s.Email = strings.TrimSpace(strings.ToLower(s.Email))
+	s.Email = NormalEmail(s.Email)
 	s.Username = strings.TrimSpace(s.Username)
 	if s.MemberType == MemberAdmin {
 		return Errorf(EFORBIDDEN, "ADMIN accounts cannot sign up")
@@ -125,6 +125,9 @@ func ValidPassword(pw string) bool {
 	}
 	return letter && digit && special
 }
+
+// NormalEmail is the form emails are stored and compared in.
+func NormalEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
 func validEmail(s string) bool {
 	a, err := mail.ParseAddress(s)

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Config is a node's configuration. Defaults are in code; a YAML file
+// (--config), then COUPONPOP_* environment variables, then flags override.
+type Config struct {
+	Addr         string `yaml:"addr"`
+	Data         string `yaml:"data"`
+	AdvertiseURL string `yaml:"advertise-url"`
+	// JWTSecret signs access tokens; empty means one generated once and kept
+	// in the data dir.
+	JWTSecret string `yaml:"jwt-secret"`
+	// ShardMap is a shard map file; empty means the built-in Seoul map.
+	ShardMap       string        `yaml:"shard-map"`
+	Demo           bool          `yaml:"demo"`
+	LogLevel       string        `yaml:"log-level"`
+	ClaimBatchMax  int           `yaml:"claim-batch-max"`
+	ClaimBatchWait time.Duration `yaml:"claim-batch-wait"`
+	// Shards says where each held shard lives; empty means every shard as a
+	// plain file under Data.
+	Shards []ShardConfig `yaml:"shards"`
+}
+
+// ShardConfig places one shard of this node.
+type ShardConfig struct {
+	ID        int    `yaml:"id"`
+	Dir       string `yaml:"dir"`
+	LiteFSURL string `yaml:"litefs-url"`
+}
+
+// defaultConfig is the single-node default: nothing else to install.
+func defaultConfig() Config {
+	return Config{Addr: "127.0.0.1:8080", Data: "./data", LogLevel: "info", ClaimBatchMax: 512}
+}
+
+// loadFile reads a YAML config strictly: an unknown key is an error that
+// names it.
+func (c *Config) loadFile(path string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("read config: %w", err)
+	}
+	dec := yaml.NewDecoder(strings.NewReader(os.ExpandEnv(string(data))))
+	dec.KnownFields(true)
+	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("config %s: %w", path, err)
+	}
+	return nil
+}
+
+// loadEnv applies COUPONPOP_<KEY> for every scalar key (advertise-url is
+// COUPONPOP_ADVERTISE_URL).
+func (c *Config) loadEnv(getenv func(string) string) error {
+	v := reflect.ValueOf(c).Elem()
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		key := t.Field(i).Tag.Get("yaml")
+		name := "COUPONPOP_" + strings.ToUpper(strings.ReplaceAll(key, "-", "_"))
+		s := getenv(name)
+		if s == "" {
+			continue
+		}
+		f := v.Field(i)
+		switch {
+		case f.Type() == reflect.TypeOf(time.Duration(0)):
+			d, err := time.ParseDuration(s)
+			if err != nil {
+				return fmt.Errorf("%s: %q is not a duration like 500us or 2ms", name, s)
+			}
+			f.SetInt(int64(d))
+		case f.Kind() == reflect.String:
+			f.SetString(s)
+		case f.Kind() == reflect.Bool:
+			b, err := strconv.ParseBool(s)
+			if err != nil {
+				return fmt.Errorf("%s: %q is not true or false", name, s)
+			}
+			f.SetBool(b)
+		case f.Kind() == reflect.Int:
+			n, err := strconv.Atoi(s)
+			if err != nil {
+				return fmt.Errorf("%s: %q is not an integer", name, s)
+			}
+			f.SetInt(int64(n))
+		}
+	}
+	return nil
+}
+
+// Validate names the first bad field.
+func (c *Config) Validate() error {
+	switch {
+	case c.Addr == "":
+		return errors.New("config: addr is empty")
+	case c.Data == "":
+		return errors.New("config: data is empty")
+	case c.JWTSecret != "" && len(c.JWTSecret) < 32:
+		return errors.New("config: jwt-secret must be at least 32 characters")
+	case c.ClaimBatchMax < 1 || c.ClaimBatchMax > 10000:
+		return errors.New("config: claim-batch-max must be from 1 to 10000")
+	case c.ClaimBatchWait < 0 || c.ClaimBatchWait > time.Second:
+		return errors.New("config: claim-batch-wait must be from 0 to 1s")
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("config: log-level %q must be debug, info, warn or error", c.LogLevel)
+	}
+	seen := map[int]bool{}
+	for i, s := range c.Shards {
+		switch {
+		case s.ID < 0:
+			return fmt.Errorf("config: shards[%d].id must not be negative", i)
+		case seen[s.ID]:
+			return fmt.Errorf("config: shards[%d]: shard %d is listed twice", i, s.ID)
+		case s.Dir == "":
+			return fmt.Errorf("config: shards[%d].dir is empty", i)
+		}
+		seen[s.ID] = true
+	}
+	return nil
+}

@@ -1,0 +1,53 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+func newJobsCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "jobs", Short: "Run maintenance jobs by hand"}
+	cmd.AddCommand(newJobsExpireCmd())
+	return cmd
+}
+
+func newJobsExpireCmd() *cobra.Command {
+	cfg := defaultConfig()
+	var configPath string
+	cmd := &cobra.Command{
+		Use:   "expire",
+		Short: "Mark ISSUED coupons past their expiry as EXPIRED, in every shard of the data dir",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			loaded, err := loadConfig(configPath, cmd.Flags(), cfg)
+			if err != nil {
+				return err
+			}
+			shardMap, err := loadShardMap(loaded.ShardMap)
+			if err != nil {
+				return err
+			}
+			shards, err := openShards(cmd.Context(), loaded, shardMap)
+			if err != nil {
+				return err
+			}
+			defer shards.Close()
+			total := 0
+			for n, db := range shards.District {
+				count, _, err := db.ExpireCoupons(cmd.Context())
+				if err != nil {
+					return fmt.Errorf("shard %d: %w", n, err)
+				}
+				total += count
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "expired %d coupons\n", total)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&configPath, "config", os.Getenv("COUPONPOP_CONFIG"), "YAML config file (env COUPONPOP_CONFIG)")
+	f.StringVar(&cfg.Data, "data", cfg.Data, "data directory (env COUPONPOP_DATA)")
+	f.StringVar(&cfg.ShardMap, "shard-map", cfg.ShardMap, "shard map file (env COUPONPOP_SHARD_MAP)")
+	return cmd
+}

@@ -1,0 +1,175 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/couponpop/couponpop/geo"
+	"github.com/couponpop/couponpop/server"
+	"github.com/couponpop/couponpop/store"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+func newServeCmd() *cobra.Command {
+	cfg := defaultConfig()
+	var configPath string
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the API server (single node by default, data under ./data)",
+		Example: `  couponpop serve --demo                 # demo data, http://127.0.0.1:8080
+  couponpop serve --config node.yml`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			loaded, err := loadConfig(configPath, cmd.Flags(), cfg)
+			if err != nil {
+				return err
+			}
+			return serve(cmd.Context(), loaded)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&configPath, "config", os.Getenv("COUPONPOP_CONFIG"), "YAML config file (env COUPONPOP_CONFIG)")
+	f.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (env COUPONPOP_ADDR)")
+	f.StringVar(&cfg.Data, "data", cfg.Data, "data directory (env COUPONPOP_DATA)")
+	f.BoolVar(&cfg.Demo, "demo", cfg.Demo, "fill an empty data dir with demo stores, events and accounts (env COUPONPOP_DEMO)")
+	f.StringVar(&cfg.ShardMap, "shard-map", cfg.ShardMap, "shard map file; default the built-in Seoul map (env COUPONPOP_SHARD_MAP)")
+	f.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error (env COUPONPOP_LOG_LEVEL)")
+	f.IntVar(&cfg.ClaimBatchMax, "claim-batch-max", cfg.ClaimBatchMax, "most claims per transaction; 1 = one claim per transaction (env COUPONPOP_CLAIM_BATCH_MAX)")
+	f.DurationVar(&cfg.ClaimBatchWait, "claim-batch-wait", cfg.ClaimBatchWait, "how long a claim batch waits to fill (env COUPONPOP_CLAIM_BATCH_WAIT)")
+	return cmd
+}
+
+// loadConfig layers defaults, the file, the environment and the flags the
+// user set, then validates.
+func loadConfig(path string, flags *pflag.FlagSet, fromFlags Config) (Config, error) {
+	cfg := defaultConfig()
+	if path != "" {
+		if err := cfg.loadFile(path); err != nil {
+			return cfg, err
+		}
+	}
+	if err := cfg.loadEnv(os.Getenv); err != nil {
+		return cfg, err
+	}
+	flags.Visit(func(f *pflag.Flag) {
+		switch f.Name {
+		case "addr":
+			cfg.Addr = fromFlags.Addr
+		case "data":
+			cfg.Data = fromFlags.Data
+		case "demo":
+			cfg.Demo = fromFlags.Demo
+		case "shard-map":
+			cfg.ShardMap = fromFlags.ShardMap
+		case "log-level":
+			cfg.LogLevel = fromFlags.LogLevel
+		case "claim-batch-max":
+			cfg.ClaimBatchMax = fromFlags.ClaimBatchMax
+		case "claim-batch-wait":
+			cfg.ClaimBatchWait = fromFlags.ClaimBatchWait
+		}
+	})
+	return cfg, cfg.Validate()
+}
+
+func newLogger(level string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level))
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: l}))
+}
+
+// serve opens the shards, seeds demo data if asked, and serves until ctx
+// ends.
+func serve(ctx context.Context, cfg Config) error {
+	log := newLogger(cfg.LogLevel)
+	shardMap, err := loadShardMap(cfg.ShardMap)
+	if err != nil {
+		return err
+	}
+	shards, err := openShards(ctx, cfg, shardMap)
+	if err != nil {
+		return err
+	}
+	defer shards.Close()
+	secret, err := jwtSecret(cfg)
+	if err != nil {
+		return err
+	}
+	if cfg.Demo {
+		if err := seedDemo(ctx, shards, log); err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
+	}
+	srv, err := server.New(server.Config{JWTSecret: secret, Logger: log}, shards)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	return srv.Serve(ctx, ln)
+}
+
+// openShards opens shard 0 and every district shard of the map as plain
+// files under the data dir.
+func openShards(ctx context.Context, cfg Config, m *geo.ShardMap) (*server.Shards, error) {
+	open := func(shard int) (*store.DB, error) {
+		db, err := store.Open(ctx, filepath.Join(cfg.Data, store.FileName(shard)), shard, store.Options{})
+		if err == nil {
+			db.SetClaimOptions(store.ClaimOptions{BatchMax: cfg.ClaimBatchMax, BatchWait: cfg.ClaimBatchWait})
+		}
+		return db, err
+	}
+	shards := &server.Shards{Map: m, District: map[int]*store.DB{}}
+	var err error
+	if shards.Global, err = open(store.GlobalShard); err != nil {
+		return nil, err
+	}
+	for _, n := range m.Shards() {
+		db, err := open(n)
+		if err != nil {
+			shards.Close()
+			return nil, err
+		}
+		shards.District[n] = db
+	}
+	return shards, nil
+}
+
+// jwtSecret returns the configured secret, else the one kept in the data
+// dir, generating it on first start.
+func jwtSecret(cfg Config) ([]byte, error) {
+	if cfg.JWTSecret != "" {
+		return []byte(cfg.JWTSecret), nil
+	}
+	path := filepath.Join(cfg.Data, "jwt-secret")
+	data, err := os.ReadFile(path)
+	if err == nil {
+		if s := strings.TrimSpace(string(data)); len(s) >= 32 {
+			return []byte(s), nil
+		}
+		return nil, fmt.Errorf("%s holds fewer than 32 characters; delete it to generate a new secret", path)
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return nil, err
+	}
+	secret := hex.EncodeToString(b)
+	if err := os.WriteFile(path, []byte(secret+"\n"), 0o600); err != nil {
+		return nil, fmt.Errorf("keep JWT secret: %w", err)
+	}
+	return []byte(secret), nil
+}

@@ -1,0 +1,99 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/couponpop/couponpop"
+)
+
+// HTTP-only error codes.
+const (
+	eMethodNotAllowed     = "METHOD_NOT_ALLOWED"
+	ePayloadTooLarge      = "PAYLOAD_TOO_LARGE"
+	eUnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE"
+	eRateLimited          = "RATE_LIMITED"
+)
+
+// statusOf maps every error code to its HTTP status: the one place that
+// does. Codes not listed are 400s, as most of the API's business codes are.
+var statusOf = map[string]int{
+	couponpop.EUNAUTHORIZED:                http.StatusUnauthorized,
+	couponpop.EInvalidToken:                http.StatusUnauthorized,
+	couponpop.EExpiredToken:                http.StatusUnauthorized,
+	couponpop.EFORBIDDEN:                   http.StatusForbidden,
+	couponpop.EStoreAccessPermissionDenied: http.StatusForbidden,
+	couponpop.EStoreUpdatePermissionDenied: http.StatusForbidden,
+	couponpop.EStoreDeletePermissionDenied: http.StatusForbidden,
+	couponpop.EEventOwnerMismatch:          http.StatusForbidden,
+	couponpop.ECouponAccessDenied:          http.StatusForbidden,
+	couponpop.ELocationOutOfRange:          http.StatusForbidden,
+	couponpop.ENOTFOUND:                    http.StatusNotFound,
+	couponpop.EMemberNotFound:              http.StatusNotFound,
+	couponpop.EEventNotFound:               http.StatusNotFound,
+	couponpop.ECouponNotFound:              http.StatusNotFound,
+	couponpop.ECONFLICT:                    http.StatusConflict,
+	eMethodNotAllowed:                      http.StatusMethodNotAllowed,
+	ePayloadTooLarge:                       http.StatusRequestEntityTooLarge,
+	eUnsupportedMediaType:                  http.StatusUnsupportedMediaType,
+	eRateLimited:                           http.StatusTooManyRequests,
+	couponpop.EINTERNAL:                    http.StatusInternalServerError,
+	couponpop.EUNAVAILABLE:                 http.StatusServiceUnavailable,
+}
+
+// springNames are the status names the v2 services wrote ("400 BAD_REQUEST").
+var springNames = map[int]string{
+	400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND",
+	405: "METHOD_NOT_ALLOWED", 409: "CONFLICT", 413: "PAYLOAD_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE",
+	429: "TOO_MANY_REQUESTS", 500: "INTERNAL_SERVER_ERROR", 502: "BAD_GATEWAY", 503: "SERVICE_UNAVAILABLE",
+}
+
+func httpStatus(code string) int {
+	if s, ok := statusOf[code]; ok {
+		return s
+	}
+	return http.StatusBadRequest
+}
+
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Status     string `json:"status"`
+	Code       string `json:"code"`
+	Message    string `json:"message"`
+	RequestURL string `json:"requestUrl"`
+	Timestamp  string `json:"timestamp"`
+}
+
+// writeError answers with the API's error body. Internal errors are logged
+// with their cause and answered without it.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	code := couponpop.ErrorCode(err)
+	status := httpStatus(code)
+	if status >= 500 {
+		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	var appErr *couponpop.Error
+	if status == http.StatusServiceUnavailable && errors.As(err, &appErr) {
+		w.Header().Set("Retry-After", "1")
+	}
+	writeJSON(w, status, errorBody{Error: errorDetail{
+		Status:     fmt.Sprintf("%d %s", status, springNames[status]),
+		Code:       code,
+		Message:    couponpop.ErrorMessage(err),
+		RequestURL: r.URL.Path,
+		Timestamp:  couponpop.FormatTime(time.Now()),
+	}})
+}
+
+// logErr is the logger for the rare error that has no request to answer.
+func logErr(log *slog.Logger, msg string, err error) {
+	if err != nil {
+		log.Error(msg, "err", err)
+	}
+}

@@ -1,0 +1,352 @@
+package server
+
+import (
+	"cmp"
+	"context"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/couponpop/couponpop"
+	"github.com/couponpop/couponpop/store"
+	"github.com/go-chi/chi/v5"
+)
+
+func (s *Server) eventRoutes(r chi.Router) {
+	r.Route("/owner/coupons/events", func(r chi.Router) {
+		r.Use(requireMember(s), requireRole(s, couponpop.MemberOwner))
+		r.Post("/", s.handleCreateEvent)
+		r.Get("/", s.handleListEvents)
+		r.Get("/statistics", s.handleEventStatistics)
+		r.Get("/{eventId}", s.handleGetEvent)
+		r.Patch("/{eventId}", s.handlePatchEvent)
+	})
+}
+
+type eventCreated struct {
+	EventID           int64          `json:"eventId"`
+	StoreID           int64          `json:"storeId"`
+	Name              string         `json:"name"`
+	EventStartAt      couponpop.Time `json:"eventStartAt"`
+	EventEndAt        couponpop.Time `json:"eventEndAt"`
+	TotalCount        int            `json:"totalCount"`
+	ClaimRadiusMeters *float64       `json:"claimRadiusMeters,omitempty"`
+	CouponValidHours  *int           `json:"couponValidHours,omitempty"`
+	CreatedAt         couponpop.Time `json:"createdAt"`
+}
+
+type period struct {
+	Start couponpop.Time `json:"start"`
+	End   couponpop.Time `json:"end"`
+}
+
+type eventSummary struct {
+	Total     int `json:"total"`
+	Unclaimed int `json:"unclaimed"`
+	Issued    int `json:"issued"`
+	Used      int `json:"used"`
+	Unused    int `json:"unused"`
+}
+
+// eventResponse is the owner's view of an event.
+type eventResponse struct {
+	ID                int64          `json:"id"`
+	StoreID           int64          `json:"storeId"`
+	EventName         string         `json:"eventName"`
+	EventPeriod       period         `json:"eventPeriod"`
+	Summary           eventSummary   `json:"summary"`
+	Status            string         `json:"status"`
+	Phase             string         `json:"phase"`
+	ClaimRadiusMeters float64        `json:"claimRadiusMeters,omitempty"`
+	CouponValidHours  int            `json:"couponValidHours,omitempty"`
+	CreatedAt         couponpop.Time `json:"createdAt"`
+	UpdatedAt         couponpop.Time `json:"updatedAt"`
+}
+
+func newEventResponse(e *couponpop.Event, now time.Time) eventResponse {
+	return eventResponse{
+		ID: e.ID, StoreID: e.StoreID, EventName: e.Name,
+		EventPeriod: period{couponpop.Time{Time: e.StartAt}, couponpop.Time{Time: e.EndAt}},
+		Summary: eventSummary{Total: e.TotalCount, Unclaimed: e.Remaining(), Issued: e.IssuedCount,
+			Used: e.UsedCount, Unused: e.IssuedCount - e.UsedCount},
+		Status: e.Status, Phase: e.Phase(now), ClaimRadiusMeters: e.ClaimRadiusMeters, CouponValidHours: e.CouponValidHours,
+		CreatedAt: couponpop.Time{Time: e.CreatedAt}, UpdatedAt: couponpop.Time{Time: e.UpdatedAt},
+	}
+}
+
+// storeEvent is a running event shown with a nearby store.
+type storeEvent struct {
+	ID           int64          `json:"id"`
+	Name         string         `json:"name"`
+	EventStartAt couponpop.Time `json:"eventStartAt"`
+	EventEndAt   couponpop.Time `json:"eventEndAt"`
+	TotalCount   int            `json:"totalCount"`
+	Remaining    int            `json:"remaining"`
+}
+
+// attachEvents adds each store's running events.
+func (s *Server) attachEvents(ctx context.Context, stores []nearbyStore) error {
+	byShard := map[*store.DB][]int64{}
+	index := map[int64]int{}
+	for i, st := range stores {
+		db, err := s.shards.ByID(st.ID, couponpop.Errorf(couponpop.EStoreNotFound, "store not found"))
+		if err != nil {
+			continue
+		}
+		byShard[db] = append(byShard[db], st.ID)
+		index[st.ID] = i
+	}
+	now := s.now()
+	for db, ids := range byShard {
+		events, err := db.RunningEvents(ctx, ids, now)
+		if err != nil {
+			return err
+		}
+		for _, e := range events {
+			st := &stores[index[e.StoreID]]
+			st.Events = append(st.Events, storeEvent{e.ID, e.Name, couponpop.Time{Time: e.StartAt},
+				couponpop.Time{Time: e.EndAt}, e.TotalCount, e.Remaining()})
+		}
+	}
+	return nil
+}
+
+func (s *Server) handleCreateEvent(w http.ResponseWriter, r *http.Request) {
+	var in couponpop.EventInput
+	if err := decode(r, &in, false); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := in.Validate(); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	db, err := s.shards.ByID(in.StoreID, couponpop.Errorf(couponpop.EStoreNotFound, "store %d not found", in.StoreID))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	st, err := db.StoreByID(r.Context(), in.StoreID)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	me := callerFrom(r.Context()).MemberID
+	if st.MemberID != me {
+		s.writeError(w, r, couponpop.Errorf(couponpop.EStoreAccessPermissionDenied, "store %d belongs to another owner", st.ID))
+		return
+	}
+	e := &couponpop.Event{StoreID: st.ID, MemberID: me, Name: in.Name, StartAt: in.EventStartAt.Time, EndAt: in.EventEndAt.Time,
+		TotalCount: in.TotalCount}
+	if in.ClaimRadiusMeters != nil {
+		e.ClaimRadiusMeters = *in.ClaimRadiusMeters
+	}
+	if in.CouponValidHours != nil {
+		e.CouponValidHours = *in.CouponValidHours
+	}
+	pos, err := db.CreateEvent(r.Context(), e)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	setPosition(w, db.Shard(), pos)
+	writeData(w, http.StatusCreated, eventCreated{e.ID, e.StoreID, e.Name, couponpop.Time{Time: e.StartAt}, couponpop.Time{Time: e.EndAt},
+		e.TotalCount, in.ClaimRadiusMeters, in.CouponValidHours, couponpop.Time{Time: e.CreatedAt}})
+}
+
+// ownEventFromPath loads {eventId} and checks the caller created it.
+func (s *Server) ownEventFromPath(r *http.Request) (*couponpop.Event, *store.DB, error) {
+	id, err := pathID(chi.URLParam(r, "eventId"), "eventId")
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := s.shards.ByID(id, couponpop.Errorf(couponpop.EEventNotFound, "event %d not found", id))
+	if err != nil {
+		return nil, nil, err
+	}
+	e, err := db.EventByID(r.Context(), id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if e.MemberID != callerFrom(r.Context()).MemberID {
+		return nil, nil, couponpop.Errorf(couponpop.EEventOwnerMismatch, "event %d belongs to another owner", id)
+	}
+	return e, db, nil
+}
+
+func (s *Server) handleGetEvent(w http.ResponseWriter, r *http.Request) {
+	e, _, err := s.ownEventFromPath(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeData(w, http.StatusOK, newEventResponse(e, s.now()))
+}
+
+func (s *Server) handlePatchEvent(w http.ResponseWriter, r *http.Request) {
+	e, db, err := s.ownEventFromPath(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var p couponpop.EventPatch
+	if err := decode(r, &p, false); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := p.Validate(); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	e, pos, err := db.PatchEvent(r.Context(), e.ID, p)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	setPosition(w, db.Shard(), pos)
+	writeData(w, http.StatusOK, newEventResponse(e, s.now()))
+}
+
+type eventCursor struct {
+	LastStartAt couponpop.Time `json:"lastStartAt"`
+	LastEndAt   couponpop.Time `json:"lastEndAt"`
+	LastEventID int64          `json:"lastEventId"`
+}
+
+type eventPage struct {
+	StoreID    int64           `json:"storeId"`
+	Events     []eventResponse `json:"events"`
+	NextCursor *eventCursor    `json:"nextCursor"`
+	Size       int             `json:"size"`
+	HasNext    bool            `json:"hasNext"`
+}
+
+func (s *Server) handleListEvents(w http.ResponseWriter, r *http.Request) {
+	q := query{r: r}
+	storeID := q.id("storeId")
+	q.p.Add(storeID == 0, "storeId is required")
+	phase := q.str("status")
+	q.p.Add(phase != "" && phase != couponpop.PhaseScheduled && phase != couponpop.PhaseInProgress && phase != couponpop.PhaseCompleted,
+		"status must be SCHEDULED, IN_PROGRESS or COMPLETED")
+	size := q.int("size", 10, 1, 100)
+	after := q.eventCursor()
+	if err := q.err(); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	db, err := s.shards.ByID(storeID, couponpop.Errorf(couponpop.EStoreNotFound, "store %d not found", storeID))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	st, err := db.StoreByID(r.Context(), storeID)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if st.MemberID != callerFrom(r.Context()).MemberID {
+		s.writeError(w, r, couponpop.Errorf(couponpop.EStoreAccessPermissionDenied, "store %d belongs to another owner", st.ID))
+		return
+	}
+	now := s.now()
+	events, err := db.EventsByStore(r.Context(), storeID, phase, now, after, size+1)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	page := eventPage{StoreID: storeID, Size: size, Events: []eventResponse{}}
+	if len(events) > size {
+		events, page.HasNext = events[:size], true
+		last := events[size-1]
+		page.NextCursor = &eventCursor{couponpop.Time{Time: last.StartAt}, couponpop.Time{Time: last.EndAt}, last.ID}
+	}
+	for _, e := range events {
+		page.Events = append(page.Events, newEventResponse(e, now))
+	}
+	writeData(w, http.StatusOK, page)
+}
+
+// eventCursor reads lastStartAt, lastEndAt and lastEventId: all or none.
+func (q *query) eventCursor() *store.EventCursor {
+	start, end, id := q.str("lastStartAt"), q.str("lastEndAt"), q.id("lastEventId")
+	if start == "" && end == "" && id == 0 {
+		return nil
+	}
+	st, err1 := couponpop.ParseTime(start)
+	en, err2 := couponpop.ParseTime(end)
+	if err1 != nil || err2 != nil || id == 0 {
+		q.p.Add(true, "lastStartAt, lastEndAt and lastEventId go together: two times like 2025-10-25T12:00:00 and an ID")
+		return nil
+	}
+	return &store.EventCursor{StartAt: st, EndAt: en, EventID: id}
+}
+
+type storeStatistics struct {
+	StoreID        int64          `json:"storeId"`
+	StoreName      string         `json:"storeName"`
+	CouponStats    couponStats    `json:"couponStats"`
+	LastEventEndAt couponpop.Time `json:"lastEventEndAt"`
+}
+
+type couponStats struct {
+	Total     int `json:"total"`
+	Unclaimed int `json:"unclaimed"`
+	Used      int `json:"used"`
+	Unused    int `json:"unused"`
+}
+
+type statisticsCursor struct {
+	LastStoreID int64 `json:"lastStoreId"`
+}
+
+type statisticsPage struct {
+	Statistics []storeStatistics `json:"statistics"`
+	NextCursor *statisticsCursor `json:"nextCursor"`
+	Size       int               `json:"size"`
+	HasNext    bool              `json:"hasNext"`
+}
+
+func (s *Server) handleEventStatistics(w http.ResponseWriter, r *http.Request) {
+	q := query{r: r}
+	lastStoreID := q.id("lastStoreId")
+	size := q.int("size", 10, 1, 100)
+	if err := q.err(); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	stores, err := s.ownerStores(r.Context(), callerFrom(r.Context()).MemberID)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	slices.SortFunc(stores, func(a, b *couponpop.Store) int { return cmp.Compare(a.ID, b.ID) })
+	start, _ := slices.BinarySearchFunc(stores, lastStoreID+1, func(st *couponpop.Store, id int64) int { return cmp.Compare(st.ID, id) })
+	stores = stores[start:]
+	page := statisticsPage{Size: size, Statistics: []storeStatistics{}}
+	if len(stores) > size {
+		stores, page.HasNext = stores[:size], true
+		page.NextCursor = &statisticsCursor{stores[size-1].ID}
+	}
+	byShard := map[*store.DB][]int64{}
+	for _, st := range stores {
+		db, _ := s.shards.ByID(st.ID, nil)
+		byShard[db] = append(byShard[db], st.ID)
+	}
+	stats := map[int64]store.CouponStats{}
+	for db, ids := range byShard {
+		part, err := db.StoreStats(r.Context(), ids)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		for id, st := range part {
+			stats[id] = st
+		}
+	}
+	for _, st := range stores {
+		cs := stats[st.ID]
+		page.Statistics = append(page.Statistics, storeStatistics{st.ID, st.Name,
+			couponStats{cs.Total, cs.Unclaimed, cs.Used, cs.Unused}, couponpop.Time{Time: cs.LastEventEndAt}})
+	}
+	writeData(w, http.StatusOK, page)
+}

@@ -1,0 +1,166 @@
+// Package server is CouponPop's HTTP API (see docs/api.md): routing, auth,
+// JSON, and the mapping of domain errors to HTTP.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/couponpop/couponpop"
+	"github.com/couponpop/couponpop/store"
+	"github.com/go-chi/chi/v5"
+)
+
+// Config is what the server needs beyond its databases.
+type Config struct {
+	JWTSecret       []byte
+	AccessTokenTTL  time.Duration // default 1 h
+	RefreshTokenTTL time.Duration // default 14 days
+	// BcryptCost is the password hashing cost; 0 means bcrypt's default.
+	BcryptCost int
+	Logger     *slog.Logger
+	Now        func() time.Time
+}
+
+// Server serves the API over the shards this node holds.
+type Server struct {
+	shards     *Shards
+	tokens     *Tokens
+	qr         *qrCodes
+	revoked    *revocations
+	bcryptCost int
+	log        *slog.Logger
+	now        func() time.Time
+	handler    http.Handler
+	ready      chan struct{}
+}
+
+// New builds a server; Serve starts it.
+func New(cfg Config, shards *Shards) (*Server, error) {
+	if len(cfg.JWTSecret) < 32 {
+		return nil, errors.New("JWT secret must be at least 32 bytes")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.AccessTokenTTL == 0 {
+		cfg.AccessTokenTTL = time.Hour
+	}
+	if cfg.RefreshTokenTTL == 0 {
+		cfg.RefreshTokenTTL = 14 * 24 * time.Hour
+	}
+	s := &Server{
+		shards:     shards,
+		tokens:     &Tokens{secret: cfg.JWTSecret, accessTTL: cfg.AccessTokenTTL, refreshTTL: cfg.RefreshTokenTTL, now: cfg.Now},
+		qr:         newQRCodes(cfg.JWTSecret),
+		revoked:    newRevocations(),
+		bcryptCost: cfg.BcryptCost,
+		log:        cfg.Logger,
+		now:        cfg.Now,
+		ready:      make(chan struct{}),
+	}
+	s.handler = s.routes()
+	return s, nil
+}
+
+// Handler returns the server's HTTP handler.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Serve answers on ln until ctx ends, then shuts down gracefully, letting
+// requests in flight finish for up to 10 s.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	if err := s.revoked.sync(ctx, s.shards.Global); err != nil {
+		return fmt.Errorf("load revoked tokens: %w", err)
+	}
+	go s.followRevocations(ctx)
+	hs := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	close(s.ready)
+	s.log.Info("serving", "addr", ln.Addr().String())
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// followRevocations keeps the revoked-token cache in step with shard 0,
+// which other nodes may write.
+func (s *Server) followRevocations(ctx context.Context) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.revoked.sync(ctx, s.shards.Global); err != nil && ctx.Err() == nil {
+				s.log.Warn("sync revoked tokens", "err", err)
+			}
+		}
+	}
+}
+
+func (s *Server) routes() http.Handler {
+	r := chi.NewRouter()
+	r.Use(s.recoverPanics)
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, couponpop.Errorf(couponpop.ENOTFOUND, "no route %s %s", r.Method, r.URL.Path))
+	})
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, couponpop.Errorf(eMethodNotAllowed, "%s is not allowed on %s", r.Method, r.URL.Path))
+	})
+	r.Get("/healthz", s.handleHealthz)
+	r.Get("/readyz", s.handleReadyz)
+	r.Route("/api/v1", func(r chi.Router) {
+		r.Use(s.authenticate)
+		r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+			s.writeError(w, r, couponpop.Errorf(couponpop.ENOTFOUND, "no route %s %s", r.Method, r.URL.Path))
+		})
+		r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+			s.writeError(w, r, couponpop.Errorf(eMethodNotAllowed, "%s is not allowed on %s", r.Method, r.URL.Path))
+		})
+		s.memberRoutes(r)
+		s.storeRoutes(r)
+		s.eventRoutes(r)
+		s.couponRoutes(r)
+	})
+	return r
+}
+
+// recoverPanics turns a panic into a logged 500 with the API's error body.
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.writeError(w, r, fmt.Errorf("panic: %v", v))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// setPosition adds the shard's commit position to a write's response.
+func setPosition(w http.ResponseWriter, shard int, pos store.Position) {
+	w.Header().Set("Couponpop-Position", strconv.Itoa(shard)+":"+strconv.FormatUint(uint64(pos), 10))
+}

@@ -1,0 +1,96 @@
+package server
+
+import (
+	"context"
+	"sort"
+	"sync"
+
+	"github.com/couponpop/couponpop"
+	"github.com/couponpop/couponpop/geo"
+	"github.com/couponpop/couponpop/store"
+)
+
+// Shards are the databases this node holds and the map that says which
+// shard owns a point or an ID.
+type Shards struct {
+	Map      *geo.ShardMap
+	Global   *store.DB
+	District map[int]*store.DB
+}
+
+// ByID returns the shard that owns id, or notFound when no held shard does.
+func (sh *Shards) ByID(id int64, notFound *couponpop.Error) (*store.DB, error) {
+	if db := sh.District[couponpop.ShardOfID(id)]; db != nil && couponpop.ValidID(id) {
+		return db, nil
+	}
+	return nil, notFound
+}
+
+// At returns the shard and district of a point, or OUT_OF_SERVICE_AREA.
+func (sh *Shards) At(lat, lng float64) (*store.DB, geo.District, error) {
+	shard, district, ok := sh.Map.ShardAt(lat, lng)
+	db := sh.District[shard]
+	if !ok || db == nil {
+		return nil, geo.District{}, couponpop.Errorf(couponpop.EOUTOFAREA, "(%.6f, %.6f) is outside the service area", lat, lng)
+	}
+	return db, district, nil
+}
+
+// districtShards returns the held district shards in shard order.
+func (sh *Shards) districtShards() []*store.DB {
+	out := make([]*store.DB, 0, len(sh.District))
+	for _, db := range sh.District {
+		out = append(out, db)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Shard() < out[j].Shard() })
+	return out
+}
+
+// touching returns the held shards whose districts come within radius of a
+// point.
+func (sh *Shards) touching(lat, lng, radiusMeters float64) []*store.DB {
+	var out []*store.DB
+	for _, n := range sh.Map.ShardsTouching(lat, lng, radiusMeters) {
+		if db := sh.District[n]; db != nil {
+			out = append(out, db)
+		}
+	}
+	return out
+}
+
+// fanOut runs fn on each shard in parallel and returns the results in shard
+// order, or the first error.
+func fanOut[T any](ctx context.Context, dbs []*store.DB, fn func(ctx context.Context, db *store.DB) (T, error)) ([]T, error) {
+	out := make([]T, len(dbs))
+	errs := make([]error, len(dbs))
+	if len(dbs) == 1 {
+		out[0], errs[0] = fn(ctx, dbs[0])
+		return out, errs[0]
+	}
+	var wg sync.WaitGroup
+	for i, db := range dbs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i], errs[i] = fn(ctx, db)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Close closes every database.
+func (sh *Shards) Close() error {
+	var first error
+	for _, db := range append(sh.districtShards(), sh.Global) {
+		if err := db.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}

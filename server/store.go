@@ -1,0 +1,266 @@
+package server
+
+import (
+	"cmp"
+	"context"
+	"math"
+	"net/http"
+	"slices"
+
+	"github.com/couponpop/couponpop"
+	"github.com/couponpop/couponpop/store"
+	"github.com/go-chi/chi/v5"
+)
+
+// Nearby limits from the API: radius in km.
+const (
+	defaultRadiusKm = 5.0
+	maxRadiusKm     = 20.0
+	defaultLimit    = 100
+	maxLimit        = 500
+)
+
+func (s *Server) storeRoutes(r chi.Router) {
+	r.Group(func(r chi.Router) {
+		r.Use(requireMember(s))
+		r.Get("/stores", s.handleNearbyStores)
+		r.Get("/stores/{storeId}", s.handleGetStore)
+		r.Route("/owner/stores", func(r chi.Router) {
+			r.Use(requireRole(s, couponpop.MemberOwner))
+			r.Get("/", s.handleMyStores)
+			r.Post("/", s.handleCreateStore)
+			r.Get("/{storeId}", s.handleGetOwnStore)
+			r.Put("/{storeId}", s.handleUpdateStore)
+			r.Delete("/{storeId}", s.handleDeleteStore)
+		})
+	})
+}
+
+// storeResponse is the API's StoreResponse.
+type storeResponse struct {
+	ID             int64  `json:"id"`
+	MemberID       int64  `json:"memberId"`
+	MemberUsername string `json:"memberUsername"`
+	couponpop.StoreInput
+	CreatedAt couponpop.Time `json:"createdAt"`
+	UpdatedAt couponpop.Time `json:"updatedAt"`
+}
+
+func newStoreResponse(st *couponpop.Store) storeResponse {
+	return storeResponse{st.ID, st.MemberID, st.MemberUsername, st.StoreInput,
+		couponpop.Time{Time: st.CreatedAt}, couponpop.Time{Time: st.UpdatedAt}}
+}
+
+// nearbyStore is one row of GET /stores.
+type nearbyStore struct {
+	ID            int64        `json:"id"`
+	Name          string       `json:"name"`
+	Address       string       `json:"address"`
+	Dong          string       `json:"dong"`
+	StoreCategory string       `json:"storeCategory"`
+	Latitude      float64      `json:"latitude"`
+	Longitude     float64      `json:"longitude"`
+	ImageURL      string       `json:"imageUrl"`
+	Distance      float64      `json:"distance"` // km, 2 decimals
+	Events        []storeEvent `json:"events,omitempty"`
+	distanceM     float64
+}
+
+func (s *Server) handleNearbyStores(w http.ResponseWriter, r *http.Request) {
+	q := query{r: r}
+	lat, lng := q.requiredFloat("lat"), q.requiredFloat("lng")
+	radiusKm := q.float("radius", defaultRadiusKm)
+	category := q.str("category")
+	limit := q.int("limit", defaultLimit, 1, maxLimit)
+	openNow := q.bool("openNow")
+	withEvents := q.bool("withEvents")
+	q.p.Add(!couponpop.ValidLatLng(lat, lng), "lat must be in [-90, 90] and lng in [-180, 180]")
+	q.p.Add(!(radiusKm > 0 && radiusKm <= maxRadiusKm), "radius must be more than 0 and at most %g km", maxRadiusKm)
+	q.p.Add(category != "" && !couponpop.ValidCategory(category), "category must be CAFE, FOOD or CONVENIENCE")
+	if err := q.err(); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	nq := store.NearbyQuery{Latitude: lat, Longitude: lng, RadiusMeters: radiusKm * 1000, Category: category, Limit: limit}
+	if openNow {
+		nq.OpenAt = s.now()
+	}
+	found, err := s.nearby(r.Context(), nq)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := make([]nearbyStore, len(found))
+	for i, f := range found {
+		out[i] = nearbyStore{ID: f.ID, Name: f.Name, Address: f.Address, Dong: f.Dong, StoreCategory: f.StoreCategory,
+			Latitude: f.Latitude, Longitude: f.Longitude, ImageURL: f.ImageURL,
+			Distance: math.Round(f.DistanceMeters/10) / 100}
+	}
+	if withEvents {
+		if err := s.attachEvents(r.Context(), out); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+	}
+	writeData(w, http.StatusOK, out)
+}
+
+// nearby queries every held shard the circle touches and merges by distance.
+func (s *Server) nearby(ctx context.Context, q store.NearbyQuery) ([]store.NearbyStore, error) {
+	perShard, err := fanOut(ctx, s.shards.touching(q.Latitude, q.Longitude, q.RadiusMeters),
+		func(ctx context.Context, db *store.DB) ([]store.NearbyStore, error) { return db.Nearby(ctx, q) })
+	if err != nil {
+		return nil, err
+	}
+	merged := slices.Concat(perShard...)
+	slices.SortFunc(merged, func(a, b store.NearbyStore) int {
+		return cmp.Or(cmp.Compare(a.DistanceMeters, b.DistanceMeters), cmp.Compare(a.ID, b.ID))
+	})
+	return merged[:min(len(merged), q.Limit)], nil
+}
+
+func (s *Server) handleGetStore(w http.ResponseWriter, r *http.Request) {
+	st, _, err := s.storeFromPath(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeData(w, http.StatusOK, newStoreResponse(st))
+}
+
+// storeFromPath loads the store named by {storeId}.
+func (s *Server) storeFromPath(r *http.Request) (*couponpop.Store, *store.DB, error) {
+	id, err := pathID(chi.URLParam(r, "storeId"), "storeId")
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := s.shards.ByID(id, couponpop.Errorf(couponpop.EStoreNotFound, "store %d not found", id))
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := db.StoreByID(r.Context(), id)
+	return st, db, err
+}
+
+// ownStoreFromPath loads {storeId} and checks the caller owns it; denied is
+// the code for someone else's store.
+func (s *Server) ownStoreFromPath(r *http.Request, denied string) (*couponpop.Store, *store.DB, error) {
+	st, db, err := s.storeFromPath(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	if st.MemberID != callerFrom(r.Context()).MemberID {
+		return nil, nil, couponpop.Errorf(denied, "store %d belongs to another owner", st.ID)
+	}
+	return st, db, nil
+}
+
+func (s *Server) handleMyStores(w http.ResponseWriter, r *http.Request) {
+	all, err := s.ownerStores(r.Context(), callerFrom(r.Context()).MemberID)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	slices.SortFunc(all, func(a, b *couponpop.Store) int {
+		return cmp.Or(b.CreatedAt.Compare(a.CreatedAt), cmp.Compare(b.ID, a.ID))
+	})
+	out := make([]storeResponse, len(all))
+	for i, st := range all {
+		out[i] = newStoreResponse(st)
+	}
+	writeData(w, http.StatusOK, out)
+}
+
+// ownerStores returns the owner's stores from every held shard.
+func (s *Server) ownerStores(ctx context.Context, ownerID int64) ([]*couponpop.Store, error) {
+	perShard, err := fanOut(ctx, s.shards.districtShards(),
+		func(ctx context.Context, db *store.DB) ([]*couponpop.Store, error) {
+			return db.StoresByMember(ctx, ownerID)
+		})
+	return slices.Concat(perShard...), err
+}
+
+func (s *Server) handleCreateStore(w http.ResponseWriter, r *http.Request) {
+	var in couponpop.StoreInput
+	if err := decode(r, &in, false); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := in.Validate(); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	db, district, err := s.shards.At(in.Latitude, in.Longitude)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	c := callerFrom(r.Context())
+	st := &couponpop.Store{MemberID: c.MemberID, MemberUsername: c.Username, StoreInput: in}
+	pos, err := db.CreateStore(r.Context(), st, district.Name)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	setPosition(w, db.Shard(), pos)
+	writeData(w, http.StatusCreated, newStoreResponse(st))
+}
+
+func (s *Server) handleGetOwnStore(w http.ResponseWriter, r *http.Request) {
+	st, _, err := s.ownStoreFromPath(r, couponpop.EStoreAccessPermissionDenied)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeData(w, http.StatusOK, newStoreResponse(st))
+}
+
+func (s *Server) handleUpdateStore(w http.ResponseWriter, r *http.Request) {
+	st, db, err := s.ownStoreFromPath(r, couponpop.EStoreUpdatePermissionDenied)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var in couponpop.StoreInput
+	if err := decode(r, &in, false); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := in.Validate(); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	target, district, err := s.shards.At(in.Latitude, in.Longitude)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if target != db {
+		s.writeError(w, r, couponpop.Errorf(couponpop.EINVALID,
+			"a store cannot move to %s, another region's shard; create a new store there", district.Name))
+		return
+	}
+	st.StoreInput = in
+	pos, err := db.UpdateStore(r.Context(), st, district.Name)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	setPosition(w, db.Shard(), pos)
+	writeData(w, http.StatusOK, newStoreResponse(st))
+}
+
+func (s *Server) handleDeleteStore(w http.ResponseWriter, r *http.Request) {
+	st, db, err := s.ownStoreFromPath(r, couponpop.EStoreDeletePermissionDenied)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	pos, err := db.DeleteStore(r.Context(), st.ID)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	setPosition(w, db.Shard(), pos)
+	w.WriteHeader(http.StatusNoContent)
+}

@@ -1,0 +1,451 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/couponpop/couponpop"
+	"github.com/couponpop/couponpop/geo"
+)
+
+// ClaimRequest is a member's claim on an event's coupon.
+type ClaimRequest struct {
+	EventID  int64
+	MemberID int64
+	// HasLocation says Latitude and Longitude were sent.
+	HasLocation         bool
+	Latitude, Longitude float64
+	// IdempotencyKey, when set, makes a replay return the first answer.
+	IdempotencyKey string
+}
+
+// ClaimResult is a granted claim.
+type ClaimResult struct {
+	CouponID int64
+	Position Position
+}
+
+// ClaimOptions tune the claim writer.
+type ClaimOptions struct {
+	// BatchMax is the most claims one transaction commits; 1 commits each
+	// claim on its own (the slow baseline). 0 means 512.
+	BatchMax int
+	// BatchWait is how long a batch waits for more claims after the first;
+	// 0 takes only what is already queued.
+	BatchWait time.Duration
+}
+
+// idempotencyTTL is how long a claim's first answer is replayed.
+const idempotencyTTL = 24 * time.Hour
+
+// SetClaimOptions configures the claim writer; call before the first claim.
+func (db *DB) SetClaimOptions(opts ClaimOptions) { db.claimOpts = opts }
+
+// Claim grants one coupon of the event to the member, or says why not. Every
+// claim of the shard goes through one writer goroutine that commits claims
+// in batches, a savepoint each, so a refused claim never fails its batch.
+// Oversell cannot happen: the issued count only grows under "issued < total"
+// and (member, event) is unique.
+func (db *DB) Claim(ctx context.Context, req ClaimRequest) (ClaimResult, error) {
+	if req.IdempotencyKey != "" {
+		if res, err, ok := db.replayClaim(ctx, db.read, req); ok {
+			return res, err
+		}
+	}
+	if err := db.gates.check(ctx, db, req); err != nil {
+		return ClaimResult{}, err
+	}
+	db.claimsOnce.Do(func() { db.claims = startClaimWriter(db, db.claimOpts) })
+	c := &pendingClaim{req: req, done: make(chan struct{})}
+	select {
+	case db.claims.queue <- c:
+	case <-ctx.Done():
+		return ClaimResult{}, ctx.Err()
+	case <-db.claims.stopped:
+		return ClaimResult{}, couponpop.Errorf(couponpop.EUNAVAILABLE, "shard %d is shutting down", db.shard)
+	}
+	<-c.done // once queued, the answer always comes: it may already be committed
+	return c.res, c.err
+}
+
+// replayClaim returns the stored first answer of an idempotent claim.
+func (db *DB) replayClaim(ctx context.Context, q queryRower, req ClaimRequest) (ClaimResult, error, bool) {
+	var couponID sql.NullInt64
+	var code, msg string
+	err := q.QueryRowContext(ctx, `SELECT coupon_id, code, message FROM idempotency_keys
+		WHERE member_id = ? AND key = ? AND created_at > ?`, req.MemberID, req.IdempotencyKey,
+		millis(db.now().Add(-idempotencyTTL))).Scan(&couponID, &code, &msg)
+	if err != nil {
+		return ClaimResult{}, nil, false
+	}
+	if code != "" {
+		return ClaimResult{}, couponpop.Errorf(code, "%s", msg), true
+	}
+	pos, err := db.Position(ctx)
+	return ClaimResult{CouponID: couponID.Int64, Position: pos}, err, true
+}
+
+type pendingClaim struct {
+	req  ClaimRequest
+	res  ClaimResult
+	err  error
+	done chan struct{}
+}
+
+// claimWriter is a shard's single claim-committing goroutine.
+type claimWriter struct {
+	db      *DB
+	opts    ClaimOptions
+	queue   chan *pendingClaim
+	quit    chan struct{}
+	stopped chan struct{}
+	stmts   claimStmts
+}
+
+func startClaimWriter(db *DB, opts ClaimOptions) *claimWriter {
+	if opts.BatchMax <= 0 {
+		opts.BatchMax = 512
+	}
+	w := &claimWriter{db: db, opts: opts, queue: make(chan *pendingClaim, 4*opts.BatchMax),
+		quit: make(chan struct{}), stopped: make(chan struct{})}
+	go w.run()
+	return w
+}
+
+// stop lets the writer finish the claims already queued, then returns.
+func (w *claimWriter) stop() {
+	close(w.quit)
+	<-w.stopped
+}
+
+func (w *claimWriter) run() {
+	defer close(w.stopped)
+	defer w.stmts.close()
+	batch := make([]*pendingClaim, 0, w.opts.BatchMax)
+	for {
+		select {
+		case c := <-w.queue:
+			batch = w.fill(append(batch[:0], c))
+			w.commit(batch)
+		case <-w.quit:
+			for {
+				select {
+				case c := <-w.queue:
+					w.commit([]*pendingClaim{c})
+				default:
+					return
+				}
+			}
+		}
+	}
+}
+
+// fill adds queued claims to batch until it is full or, after BatchWait,
+// nothing more is queued.
+func (w *claimWriter) fill(batch []*pendingClaim) []*pendingClaim {
+	var deadline <-chan time.Time
+	if w.opts.BatchWait > 0 {
+		t := time.NewTimer(w.opts.BatchWait)
+		defer t.Stop()
+		deadline = t.C
+	}
+	for len(batch) < w.opts.BatchMax {
+		select {
+		case c := <-w.queue:
+			batch = append(batch, c)
+			continue
+		default:
+		}
+		if deadline == nil {
+			return batch
+		}
+		select {
+		case c := <-w.queue:
+			batch = append(batch, c)
+		case <-deadline:
+			return batch
+		}
+	}
+	return batch
+}
+
+// commit writes a batch in one transaction and answers every claim in it.
+func (w *claimWriter) commit(batch []*pendingClaim) {
+	pos, err := w.commitBatch(batch)
+	for _, c := range batch {
+		if err != nil {
+			c.res, c.err = ClaimResult{}, fmt.Errorf("commit claims: %w", err)
+		} else if c.err == nil {
+			c.res.Position = pos
+		}
+		close(c.done)
+	}
+}
+
+func (w *claimWriter) commitBatch(batch []*pendingClaim) (Position, error) {
+	ctx := context.Background()
+	if err := w.stmts.prepare(ctx, w.db.write); err != nil {
+		return 0, err
+	}
+	return w.db.update(ctx, func(tx *Tx) error {
+		for _, c := range batch {
+			c.res, c.err = w.claimOne(ctx, tx, c.req)
+		}
+		return nil
+	})
+}
+
+// claimOne runs one claim inside its own savepoint.
+func (w *claimWriter) claimOne(ctx context.Context, tx *Tx, req ClaimRequest) (ClaimResult, error) {
+	if req.IdempotencyKey != "" {
+		if res, err, ok := w.db.replayClaim(ctx, tx, req); ok {
+			return res, err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `SAVEPOINT claim`); err != nil {
+		return ClaimResult{}, err
+	}
+	res, err := w.grant(ctx, tx, req)
+	if err != nil {
+		if _, rbErr := tx.ExecContext(ctx, `ROLLBACK TO claim`); rbErr != nil {
+			return ClaimResult{}, errors.Join(err, rbErr)
+		}
+	}
+	if req.IdempotencyKey != "" && (err == nil || couponpop.ErrorCode(err) != couponpop.EINTERNAL) {
+		if rememberErr := w.remember(ctx, tx, req, res, err); rememberErr != nil {
+			err = rememberErr
+		}
+	}
+	if _, relErr := tx.ExecContext(ctx, `RELEASE claim`); relErr != nil {
+		return ClaimResult{}, relErr
+	}
+	return res, err
+}
+
+// grant takes one coupon: the conditional count update, the coupon row (unique
+// per member and event), its history row and its outbox message.
+func (w *claimWriter) grant(ctx context.Context, tx *Tx, req ClaimRequest) (ClaimResult, error) {
+	now := millis(tx.now)
+	var storeID, endAt int64
+	var validHours sql.NullInt64
+	err := tx.StmtContext(ctx, w.stmts.take).QueryRowContext(ctx, now, req.EventID, now, now).Scan(&storeID, &endAt, &validHours)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ClaimResult{}, w.refusal(ctx, tx, req.EventID)
+	} else if err != nil {
+		return ClaimResult{}, err
+	}
+	e := couponpop.Event{EndAt: fromMillis(endAt), CouponValidHours: int(validHours.Int64)}
+	var couponID int64
+	err = tx.StmtContext(ctx, w.stmts.insert).QueryRowContext(ctx, req.EventID, req.MemberID, storeID, now,
+		millis(e.CouponExpiry(tx.now)), endAt).Scan(&couponID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ClaimResult{}, couponpop.Errorf(couponpop.ECouponAlreadyIssued, "you already have a coupon of event %d", req.EventID)
+	} else if err != nil {
+		return ClaimResult{}, err
+	}
+	var lat, lng any
+	if req.HasLocation {
+		lat, lng = req.Latitude, req.Longitude
+	}
+	if _, err := tx.StmtContext(ctx, w.stmts.history).ExecContext(ctx, couponID, req.MemberID, req.EventID, storeID, now, lat, lng); err != nil {
+		return ClaimResult{}, err
+	}
+	payload, _ := json.Marshal(outboxCoupon{Type: "COUPON_ISSUED", CouponID: couponID, EventID: req.EventID, MemberID: req.MemberID, StoreID: storeID, At: now})
+	if _, err := tx.StmtContext(ctx, w.stmts.outbox).ExecContext(ctx, "COUPON_ISSUED", "issued-"+strconv.FormatInt(couponID, 10), payload, now); err != nil {
+		return ClaimResult{}, err
+	}
+	return ClaimResult{CouponID: couponID}, nil
+}
+
+// outboxCoupon is the outbox payload of a coupon's issue or use.
+type outboxCoupon struct {
+	Type     string `json:"type"`
+	CouponID int64  `json:"couponId"`
+	EventID  int64  `json:"eventId"`
+	MemberID int64  `json:"memberId"`
+	StoreID  int64  `json:"storeId"`
+	At       int64  `json:"at"` // Unix ms
+}
+
+// refusal explains why the conditional update took no coupon.
+func (w *claimWriter) refusal(ctx context.Context, tx *Tx, eventID int64) error {
+	e, err := eventByID(ctx, tx, eventID)
+	if err != nil {
+		return err
+	}
+	err = claimableAt(e, tx.now)
+	if couponpop.ErrorCode(err) == couponpop.EEventCouponSoldOut {
+		w.db.gates.markSoldOut(eventID)
+	}
+	if err == nil {
+		err = fmt.Errorf("event %d refused a claim for no known reason", eventID)
+	}
+	return err
+}
+
+// claimableAt says why e cannot be claimed at now, or nil.
+func claimableAt(e *couponpop.Event, now time.Time) error {
+	switch {
+	case e.Status != couponpop.EventActive:
+		return couponpop.Errorf(couponpop.EEventNotActive, "event %d is %s", e.ID, e.Status)
+	case now.Before(e.StartAt):
+		return couponpop.Errorf(couponpop.EEventNotStarted, "event %d starts at %s", e.ID, couponpop.FormatTime(e.StartAt))
+	case !now.Before(e.EndAt):
+		return couponpop.Errorf(couponpop.EEventEnded, "event %d ended at %s", e.ID, couponpop.FormatTime(e.EndAt))
+	case e.IssuedCount >= e.TotalCount:
+		return couponpop.Errorf(couponpop.EEventCouponSoldOut, "event %d is sold out", e.ID)
+	}
+	return nil
+}
+
+// remember stores the first answer to an idempotent claim.
+func (w *claimWriter) remember(ctx context.Context, tx *Tx, req ClaimRequest, res ClaimResult, claimErr error) error {
+	var couponID any
+	if claimErr == nil {
+		couponID = res.CouponID
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (member_id, key, coupon_id, code, message, created_at)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (member_id, key) DO UPDATE SET coupon_id = excluded.coupon_id,
+		code = excluded.code, message = excluded.message, created_at = excluded.created_at`,
+		req.MemberID, req.IdempotencyKey, couponID, couponpop.ErrorCode(claimErr), errMessage(claimErr), millis(tx.now))
+	return err
+}
+
+func errMessage(err error) string {
+	if err == nil {
+		return ""
+	}
+	return couponpop.ErrorMessage(err)
+}
+
+// claimStmts are the writer's prepared statements, bound to the single
+// writer connection.
+type claimStmts struct {
+	take, insert, history, outbox *sql.Stmt
+}
+
+func (s *claimStmts) prepare(ctx context.Context, db *sql.DB) error {
+	if s.take != nil {
+		return nil
+	}
+	var err error
+	prep := func(q string) *sql.Stmt {
+		if err != nil {
+			return nil
+		}
+		var st *sql.Stmt
+		st, err = db.PrepareContext(ctx, q)
+		return st
+	}
+	s.take = prep(`UPDATE coupon_events SET issued_count = issued_count + 1, updated_at = ?
+		WHERE id = ? AND issued_count < total_count AND status = 'ACTIVE' AND start_at <= ? AND end_at > ?
+		RETURNING store_id, end_at, coupon_valid_hours`)
+	s.insert = prep(`INSERT INTO coupons (event_id, member_id, store_id, status, issued_at, expire_at, event_end_at)
+		VALUES (?, ?, ?, 'ISSUED', ?, ?, ?) ON CONFLICT (member_id, event_id) DO NOTHING RETURNING id`)
+	s.history = prep(`INSERT INTO coupon_history (coupon_id, member_id, event_id, store_id, action, at, latitude, longitude)
+		VALUES (?, ?, ?, ?, 'ISSUED', ?, ?, ?)`)
+	s.outbox = prep(`INSERT INTO outbox (kind, trace_id, payload, created_at) VALUES (?, ?, ?, ?)`)
+	if err != nil {
+		s.close()
+	}
+	return err
+}
+
+func (s *claimStmts) close() {
+	for _, st := range []*sql.Stmt{s.take, s.insert, s.history, s.outbox} {
+		if st != nil {
+			st.Close()
+		}
+	}
+	*s = claimStmts{}
+}
+
+// eventGate is what a claim is checked against before it queues: the
+// event's fixed facts and whether it was last seen sold out.
+type eventGate struct {
+	event              *couponpop.Event
+	storeLat, storeLng float64
+	soldOut            bool
+	loadedAt           time.Time
+}
+
+// gateTTL bounds how stale a cached gate may be.
+const gateTTL = 2 * time.Second
+
+// eventGates caches event gates so refusals that need no write (not found,
+// not started, ended, paused, sold out, too far) never reach the writer.
+// The writer re-checks everything in SQL: the cache only saves work.
+type eventGates struct {
+	mu    sync.RWMutex
+	gates map[int64]*eventGate
+}
+
+func (g *eventGates) check(ctx context.Context, db *DB, req ClaimRequest) error {
+	gate, err := g.get(ctx, db, req.EventID)
+	if err != nil {
+		return err
+	}
+	e := gate.event
+	if err := claimableAt(e, db.now()); err != nil && couponpop.ErrorCode(err) != couponpop.EEventCouponSoldOut {
+		return err
+	}
+	if gate.soldOut {
+		return couponpop.Errorf(couponpop.EEventCouponSoldOut, "event %d is sold out", e.ID)
+	}
+	if e.ClaimRadiusMeters > 0 {
+		if !req.HasLocation {
+			return couponpop.Errorf(couponpop.ELocationRequired, "event %d needs your location: send latitude and longitude", e.ID)
+		}
+		if d := geo.DistanceMeters(req.Latitude, req.Longitude, gate.storeLat, gate.storeLng); d > e.ClaimRadiusMeters {
+			return couponpop.Errorf(couponpop.ELocationOutOfRange, "you are %.0f m from the store; this event needs %.0f m or less", d, e.ClaimRadiusMeters)
+		}
+	}
+	return nil
+}
+
+func (g *eventGates) get(ctx context.Context, db *DB, id int64) (*eventGate, error) {
+	g.mu.RLock()
+	gate := g.gates[id]
+	g.mu.RUnlock()
+	if gate != nil && time.Since(gate.loadedAt) < gateTTL {
+		return gate, nil
+	}
+	e, err := db.EventByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	gate = &eventGate{event: e, soldOut: e.IssuedCount >= e.TotalCount, loadedAt: time.Now()}
+	if err := db.read.QueryRowContext(ctx, `SELECT latitude, longitude FROM stores WHERE id = ?`, e.StoreID).Scan(&gate.storeLat, &gate.storeLng); err != nil {
+		return nil, fmt.Errorf("store of event %d: %w", id, err)
+	}
+	g.mu.Lock()
+	if g.gates == nil {
+		g.gates = map[int64]*eventGate{}
+	}
+	g.gates[id] = gate
+	g.mu.Unlock()
+	return gate, nil
+}
+
+func (g *eventGates) markSoldOut(id int64) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if gate := g.gates[id]; gate != nil {
+		copy := *gate
+		copy.soldOut = true
+		g.gates[id] = &copy
+	}
+}
+
+// forgetEvent drops the cached gate of an event that changed.
+func (db *DB) forgetEvent(id int64) {
+	db.gates.mu.Lock()
+	delete(db.gates.gates, id)
+	db.gates.mu.Unlock()
+}

@@ -1,0 +1,126 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"github.com/couponpop/couponpop"
+	"github.com/couponpop/couponpop/geo"
+)
+
+const storeColumns = `id, member_id, member_username, name, phone, description, business_number, address, dong,
+	latitude, longitude, image_url, category, weekday_open_time, weekday_close_time, weekend_open_time,
+	weekend_close_time, created_at, updated_at`
+
+// CreateStore inserts s, located in district, and sets its ID and times.
+func (db *DB) CreateStore(ctx context.Context, s *couponpop.Store, district string) (Position, error) {
+	return db.update(ctx, func(tx *Tx) error {
+		now := millis(tx.now)
+		in := &s.StoreInput
+		err := tx.QueryRowContext(ctx, `INSERT INTO stores (member_id, member_username, name, phone, description,
+			business_number, address, dong, latitude, longitude, image_url, category, weekday_open_time,
+			weekday_close_time, weekend_open_time, weekend_close_time, district, cell, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			s.MemberID, s.MemberUsername, in.Name, in.Phone, in.Description, in.BusinessNumber, in.Address, in.Dong,
+			in.Latitude, in.Longitude, in.ImageURL, in.StoreCategory, in.WeekdayOpenTime, in.WeekdayCloseTime,
+			in.WeekendOpenTime, in.WeekendCloseTime, district, geo.CellKey(in.Latitude, in.Longitude), now, now).Scan(&s.ID)
+		if err != nil {
+			return err
+		}
+		s.CreatedAt, s.UpdatedAt = tx.now, tx.now
+		return tx.indexStore(ctx, s)
+	})
+}
+
+// UpdateStore replaces the owner-editable fields of s.
+func (db *DB) UpdateStore(ctx context.Context, s *couponpop.Store, district string) (Position, error) {
+	return db.update(ctx, func(tx *Tx) error {
+		in := &s.StoreInput
+		res, err := tx.ExecContext(ctx, `UPDATE stores SET name = ?, phone = ?, description = ?, business_number = ?,
+			address = ?, dong = ?, latitude = ?, longitude = ?, image_url = ?, category = ?, weekday_open_time = ?,
+			weekday_close_time = ?, weekend_open_time = ?, weekend_close_time = ?, district = ?, cell = ?, updated_at = ?
+			WHERE id = ? AND deleted_at IS NULL`,
+			in.Name, in.Phone, in.Description, in.BusinessNumber, in.Address, in.Dong, in.Latitude, in.Longitude,
+			in.ImageURL, in.StoreCategory, in.WeekdayOpenTime, in.WeekdayCloseTime, in.WeekendOpenTime,
+			in.WeekendCloseTime, district, geo.CellKey(in.Latitude, in.Longitude), millis(tx.now), s.ID)
+		if err := notFoundIfNone(res, err, couponpop.EStoreNotFound, "store not found"); err != nil {
+			return err
+		}
+		s.UpdatedAt = tx.now
+		return tx.indexStore(ctx, s)
+	})
+}
+
+// DeleteStore soft-deletes a store: it leaves nearby and search at once.
+func (db *DB) DeleteStore(ctx context.Context, id int64) (Position, error) {
+	return db.update(ctx, func(tx *Tx) error {
+		now := millis(tx.now)
+		res, err := tx.ExecContext(ctx, `UPDATE stores SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL`, now, now, id)
+		if err := notFoundIfNone(res, err, couponpop.EStoreNotFound, "store not found"); err != nil {
+			return err
+		}
+		return tx.unindexStore(ctx, id)
+	})
+}
+
+// StoreByID returns a store that has not been deleted.
+func (db *DB) StoreByID(ctx context.Context, id int64) (*couponpop.Store, error) {
+	s, err := scanStore(db.read.QueryRowContext(ctx, `SELECT `+storeColumns+` FROM stores WHERE id = ? AND deleted_at IS NULL`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, couponpop.Errorf(couponpop.EStoreNotFound, "store %d not found", id)
+	}
+	return s, err
+}
+
+// StoresByMember returns the member's stores in this shard, newest first.
+func (db *DB) StoresByMember(ctx context.Context, memberID int64) ([]*couponpop.Store, error) {
+	return db.queryStores(ctx, `SELECT `+storeColumns+` FROM stores WHERE member_id = ? AND deleted_at IS NULL ORDER BY id DESC`, memberID)
+}
+
+// StoresByIDs returns the live stores among ids, in no particular order.
+func (db *DB) StoresByIDs(ctx context.Context, ids []int64) ([]*couponpop.Store, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	q := `SELECT ` + storeColumns + ` FROM stores WHERE deleted_at IS NULL AND id IN (?` + strings.Repeat(",?", len(ids)-1) + `)`
+	return db.queryStores(ctx, q, args...)
+}
+
+func (db *DB) queryStores(ctx context.Context, query string, args ...any) ([]*couponpop.Store, error) {
+	rows, err := db.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*couponpop.Store
+	for rows.Next() {
+		s, err := scanStore(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanStore(row scanner) (*couponpop.Store, error) {
+	var s couponpop.Store
+	var created, updated int64
+	in := &s.StoreInput
+	err := row.Scan(&s.ID, &s.MemberID, &s.MemberUsername, &in.Name, &in.Phone, &in.Description, &in.BusinessNumber,
+		&in.Address, &in.Dong, &in.Latitude, &in.Longitude, &in.ImageURL, &in.StoreCategory, &in.WeekdayOpenTime,
+		&in.WeekdayCloseTime, &in.WeekendOpenTime, &in.WeekendCloseTime, &created, &updated)
+	if err != nil {
+		return nil, err
+	}
+	s.CreatedAt, s.UpdatedAt = fromMillis(created), fromMillis(updated)
+	return &s, nil
+}

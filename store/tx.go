@@ -1,0 +1,87 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// Tx is a write transaction with a fixed clock reading.
+type Tx struct {
+	*sql.Tx
+	db  *DB
+	now time.Time
+}
+
+// Position is a shard's commit position: it grows by one with every write
+// transaction and replicates with the data, so a replica that has applied a
+// position has every write up to it.
+type Position uint64
+
+// update runs fn in a write transaction on the single writer connection,
+// advances the commit position and commits. It returns the new position.
+func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) (Position, error) {
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("begin: %w", err)
+	}
+	tx := &Tx{Tx: sqlTx, db: db, now: db.now()}
+	defer sqlTx.Rollback()
+	if err := fn(tx); err != nil {
+		return 0, err
+	}
+	pos, err := tx.advance(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return 0, fmt.Errorf("commit: %w", err)
+	}
+	return pos, nil
+}
+
+// advance bumps the commit position inside the transaction.
+func (tx *Tx) advance(ctx context.Context) (Position, error) {
+	var pos Position
+	err := tx.QueryRowContext(ctx, `UPDATE position SET pos = pos + 1 WHERE id = 1 RETURNING pos`).Scan(&pos)
+	if err != nil {
+		return 0, fmt.Errorf("advance position: %w", err)
+	}
+	return pos, nil
+}
+
+// Position returns the newest commit position this node has applied.
+func (db *DB) Position(ctx context.Context) (Position, error) {
+	var pos Position
+	err := db.read.QueryRowContext(ctx, `SELECT pos FROM position WHERE id = 1`).Scan(&pos)
+	return pos, err
+}
+
+// WaitPosition waits until this node has applied pos or ctx ends, polling
+// with a short backoff. It reports whether the position was reached.
+func (db *DB) WaitPosition(ctx context.Context, pos Position) bool {
+	delay := time.Millisecond
+	for {
+		if cur, err := db.Position(ctx); err == nil && cur >= pos {
+			return true
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(delay):
+		}
+		delay = min(delay*2, 50*time.Millisecond)
+	}
+}
+
+func millis(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).In(time.UTC) }
+
+func fromNullMillis(ms sql.NullInt64) time.Time {
+	if !ms.Valid {
+		return time.Time{}
+	}
+	return fromMillis(ms.Int64)
+}

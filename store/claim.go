@@ -236,7 +236,7 @@ func (w *claimWriter) grant(ctx context.Context, tx *Tx, req ClaimRequest) (Clai
 	var validHours sql.NullInt64
 	err := tx.StmtContext(ctx, w.stmts.take).QueryRowContext(ctx, now, req.EventID, now, now).Scan(&storeID, &endAt, &validHours)
 	if errors.Is(err, sql.ErrNoRows) {
-		return ClaimResult{}, w.refusal(ctx, tx, req.EventID)
+		return ClaimResult{}, w.refusal(ctx, tx, req)
 	} else if err != nil {
 		return ClaimResult{}, err
 	}
@@ -274,7 +274,11 @@ type outboxCoupon struct {
 }
 
 // refusal explains why the conditional update took no coupon.
-func (w *claimWriter) refusal(ctx context.Context, tx *Tx, eventID int64) error {
+func (w *claimWriter) refusal(ctx context.Context, tx *Tx, req ClaimRequest) error {
+	if err := alreadyIssued(ctx, tx, req); err != nil {
+		return err
+	}
+	eventID := req.EventID
 	e, err := eventByID(ctx, tx, eventID)
 	if err != nil {
 		return err
@@ -287,6 +291,21 @@ func (w *claimWriter) refusal(ctx context.Context, tx *Tx, eventID int64) error 
 		err = fmt.Errorf("event %d refused a claim for no known reason", eventID)
 	}
 	return err
+}
+
+// alreadyIssued returns COUPON_ALREADY_ISSUED when the member holds a
+// coupon of the event: that answer wins over any other refusal.
+func alreadyIssued(ctx context.Context, q queryRower, req ClaimRequest) error {
+	var one int
+	err := q.QueryRowContext(ctx, `SELECT 1 FROM coupons WHERE member_id = ? AND event_id = ?`, req.MemberID, req.EventID).Scan(&one)
+	switch {
+	case err == nil:
+		return couponpop.Errorf(couponpop.ECouponAlreadyIssued, "you already have a coupon of event %d", req.EventID)
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	default:
+		return err
+	}
 }
 
 // claimableAt says why e cannot be claimed at now, or nil.
@@ -396,6 +415,9 @@ func (g *eventGates) check(ctx context.Context, db *DB, req ClaimRequest) error 
 		return err
 	}
 	if gate.soldOut {
+		if err := alreadyIssued(ctx, db.read, req); err != nil {
+			return err
+		}
 		return couponpop.Errorf(couponpop.EEventCouponSoldOut, "event %d is sold out", e.ID)
 	}
 	if e.ClaimRadiusMeters > 0 {

@@ -1,0 +1,213 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/couponpop/couponpop/client"
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// Scenarios of the claims benchmark, in the order they run.
+var Scenarios = []string{"lock", "spike", "ramp", "healthz", "throughput", "open"}
+
+// ClaimsConfig configures the claims benchmark.
+type ClaimsConfig struct {
+	URL       string
+	JWTSecret []byte
+	// Scenarios to run; nil means all.
+	Scenarios []string
+	// Clients is the throughput scenario's concurrency (closed loop).
+	Clients int
+	// Duration is how long the throughput, healthz and open runs last.
+	Duration time.Duration
+	// OpenRate is the open-loop scenario's fixed arrival rate per second.
+	OpenRate float64
+	Out      io.Writer
+}
+
+// Claims runs the claim scenarios against a running node: the old system's
+// lock test (1,000 users, 100 coupons), spike (50 users for 15 s), steady
+// ramp to 40 req/s, the bare /healthz baseline, a closed-loop throughput run
+// and an open-loop run at a fixed rate. It verifies after each that the
+// event's issued count equals the claims that succeeded and never exceeds
+// its total.
+func Claims(ctx context.Context, cfg ClaimsConfig) ([]*Result, error) {
+	b, err := newClaimBench(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	want := map[string]bool{}
+	for _, s := range cfg.Scenarios {
+		want[s] = true
+	}
+	var results []*Result
+	for _, name := range Scenarios {
+		if len(want) > 0 && !want[name] {
+			continue
+		}
+		r, err := b.run(ctx, name)
+		if err != nil {
+			return results, fmt.Errorf("%s: %w", name, err)
+		}
+		results = append(results, r)
+		fmt.Fprintf(cfg.Out, "%-22s done: %d requests, %.0f ok/s, p99 %s\n", name, r.Ops, r.PerSecond(), round(r.Percentile(99)))
+	}
+	return results, nil
+}
+
+type claimBench struct {
+	cfg     ClaimsConfig
+	http    *http.Client
+	owner   *client.Client
+	storeID int64
+	members atomic.Int64
+}
+
+func newClaimBench(ctx context.Context, cfg ClaimsConfig) (*claimBench, error) {
+	transport := &http.Transport{
+		DialContext:         (&net.Dialer{Timeout: 5 * time.Second}).DialContext,
+		MaxIdleConns:        cfg.Clients + 500,
+		MaxIdleConnsPerHost: cfg.Clients + 500,
+		IdleConnTimeout:     time.Minute,
+		DisableCompression:  true,
+	}
+	b := &claimBench{cfg: cfg, http: &http.Client{Transport: transport, Timeout: 30 * time.Second}}
+	// Member ids for minted tokens: a fresh range each run, so every claim
+	// is a new member's first.
+	b.members.Store((time.Now().UnixNano() / 1e6 % 1_000_000) * 10_000_000)
+	c := client.New(cfg.URL)
+	c.HTTP = b.http
+	email := fmt.Sprintf("bench-owner-%d@bench.couponpop.dev", time.Now().UnixNano())
+	const password = "Bench1234!"
+	if _, err := c.Signup(ctx, client.Signup{Email: email, Username: "bench owner", Password: password,
+		ConfirmPassword: password, PhoneNumber: "01000000000", MemberType: "OWNER"}); err != nil {
+		return nil, fmt.Errorf("sign up the bench owner: %w", err)
+	}
+	tok, err := c.Login(ctx, email, password)
+	if err != nil {
+		return nil, fmt.Errorf("log in the bench owner: %w", err)
+	}
+	b.owner = c.WithToken(tok.AccessToken)
+	st, err := b.owner.CreateStore(ctx, client.Store{Name: fmt.Sprintf("벤치마크 카페 %d", time.Now().Unix()), Phone: "01000000000",
+		Description: "부하 테스트용 매장", BusinessNumber: "1234567890", Address: "서울특별시 마포구 양화로 160", Dong: "서교동",
+		Latitude: 37.5572, Longitude: 126.9245, StoreCategory: "CAFE", WeekdayOpenTime: "00:00", WeekdayCloseTime: "24:00",
+		WeekendOpenTime: "00:00", WeekendCloseTime: "24:00"})
+	if err != nil {
+		return nil, fmt.Errorf("create the bench store: %w", err)
+	}
+	b.storeID = st.ID
+	return b, nil
+}
+
+func (b *claimBench) run(ctx context.Context, name string) (*Result, error) {
+	if name == "healthz" {
+		return ClosedLoop(ctx, name, b.cfg.Clients, b.cfg.Duration, 0, b.healthz), nil
+	}
+	total := 1_000_000
+	if name == "lock" {
+		total = 100
+	}
+	eventID, err := b.newEvent(ctx, name, total)
+	if err != nil {
+		return nil, err
+	}
+	op := b.claimOp(eventID)
+	var r *Result
+	switch name {
+	case "lock":
+		r = ClosedLoop(ctx, name, 1000, time.Minute, 1000, op)
+	case "spike":
+		r = ClosedLoop(ctx, name, 50, 15*time.Second, 0, op)
+	case "ramp":
+		r = Ramp(ctx, name, 40, 20*time.Second, op)
+	case "throughput":
+		r = ClosedLoop(ctx, name, b.cfg.Clients, b.cfg.Duration, 0, op)
+	case "open":
+		r = OpenLoop(ctx, fmt.Sprintf("open %.0f/s", b.cfg.OpenRate), b.cfg.OpenRate, b.cfg.Duration, 5000, op)
+	default:
+		return nil, fmt.Errorf("unknown scenario %q", name)
+	}
+	return r, b.verify(ctx, eventID, total, r)
+}
+
+func (b *claimBench) newEvent(ctx context.Context, name string, total int) (int64, error) {
+	kst := time.FixedZone("KST", 9*3600)
+	start := time.Now().Add(-time.Minute).In(kst)
+	return b.owner.CreateEvent(ctx, client.NewEvent{StoreID: b.storeID, Name: "bench " + name,
+		EventStartAt: start.Format("2006-01-02T15:04:05"), EventEndAt: start.Add(47 * time.Hour).Format("2006-01-02T15:04:05"),
+		TotalCount: total})
+}
+
+// verify checks the event's issued count against the successful claims.
+func (b *claimBench) verify(ctx context.Context, eventID int64, total int, r *Result) error {
+	e, err := b.owner.Event(ctx, eventID)
+	if err != nil {
+		return fmt.Errorf("read event: %w", err)
+	}
+	if e.Summary.Issued != r.OK || e.Summary.Issued > total {
+		return fmt.Errorf("event %d: issued %d, but %d claims succeeded (total %d): oversold or lost", eventID, e.Summary.Issued, r.OK, total)
+	}
+	return nil
+}
+
+// claimOp claims a coupon of the event as a new member each time.
+func (b *claimBench) claimOp(eventID int64) Op {
+	body := []byte(`{"eventId":` + strconv.FormatInt(eventID, 10) + `}`)
+	url := b.cfg.URL + "/api/v1/coupons/issue"
+	return func(ctx context.Context) string {
+		token, err := b.mint(b.members.Add(1))
+		if err != nil {
+			return "mint: " + err.Error()
+		}
+		req, err := http.NewRequestWithContext(ctx, "POST", url, bytes.NewReader(body))
+		if err != nil {
+			return err.Error()
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+token)
+		return b.send(req, http.StatusNoContent)
+	}
+}
+
+func (b *claimBench) healthz(ctx context.Context) string {
+	req, err := http.NewRequestWithContext(ctx, "GET", b.cfg.URL+"/healthz", nil)
+	if err != nil {
+		return err.Error()
+	}
+	return b.send(req, http.StatusOK)
+}
+
+// send does req and names its outcome.
+func (b *claimBench) send(req *http.Request, okStatus int) string {
+	resp, err := b.http.Do(req)
+	if err != nil {
+		return "transport"
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode == okStatus {
+		return "ok"
+	}
+	var e struct{ Error struct{ Code string } }
+	_ = json.Unmarshal(data, &e)
+	if e.Error.Code == "" {
+		return strconv.Itoa(resp.StatusCode)
+	}
+	return strconv.Itoa(resp.StatusCode) + " " + e.Error.Code
+}
+
+// mint signs an access token for any member id, as the server accepts.
+func (b *claimBench) mint(memberID int64) (string, error) {
+	claims := jwt.MapClaims{"sub": strconv.FormatInt(memberID, 10), "username": "bench", "memberType": "CUSTOMER",
+		"tokenType": "USER", "exp": time.Now().Add(time.Hour).Unix()}
+	return jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(b.cfg.JWTSecret)
+}

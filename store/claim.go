@@ -194,26 +194,27 @@ func (w *claimWriter) commitBatch(batch []*pendingClaim) (Position, error) {
 		return 0, err
 	}
 	return w.db.update(ctx, func(tx *Tx) error {
+		stmts := w.stmts.in(ctx, tx)
 		for _, c := range batch {
-			c.res, c.err = w.claimOne(ctx, tx, c.req)
+			c.res, c.err = w.claimOne(ctx, tx, stmts, c.req)
 		}
 		return nil
 	})
 }
 
 // claimOne runs one claim inside its own savepoint.
-func (w *claimWriter) claimOne(ctx context.Context, tx *Tx, req ClaimRequest) (ClaimResult, error) {
+func (w *claimWriter) claimOne(ctx context.Context, tx *Tx, stmts claimStmts, req ClaimRequest) (ClaimResult, error) {
 	if req.IdempotencyKey != "" {
 		if res, err, ok := w.db.replayClaim(ctx, tx, req); ok {
 			return res, err
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `SAVEPOINT claim`); err != nil {
+	if _, err := stmts.savepoint.ExecContext(ctx); err != nil {
 		return ClaimResult{}, err
 	}
-	res, err := w.grant(ctx, tx, req)
+	res, err := w.grant(ctx, tx, stmts, req)
 	if err != nil {
-		if _, rbErr := tx.ExecContext(ctx, `ROLLBACK TO claim`); rbErr != nil {
+		if _, rbErr := stmts.rollback.ExecContext(ctx); rbErr != nil {
 			return ClaimResult{}, errors.Join(err, rbErr)
 		}
 	}
@@ -222,7 +223,7 @@ func (w *claimWriter) claimOne(ctx context.Context, tx *Tx, req ClaimRequest) (C
 			err = rememberErr
 		}
 	}
-	if _, relErr := tx.ExecContext(ctx, `RELEASE claim`); relErr != nil {
+	if _, relErr := stmts.release.ExecContext(ctx); relErr != nil {
 		return ClaimResult{}, relErr
 	}
 	return res, err
@@ -230,11 +231,11 @@ func (w *claimWriter) claimOne(ctx context.Context, tx *Tx, req ClaimRequest) (C
 
 // grant takes one coupon: the conditional count update, the coupon row (unique
 // per member and event), its history row and its outbox message.
-func (w *claimWriter) grant(ctx context.Context, tx *Tx, req ClaimRequest) (ClaimResult, error) {
+func (w *claimWriter) grant(ctx context.Context, tx *Tx, stmts claimStmts, req ClaimRequest) (ClaimResult, error) {
 	now := millis(tx.now)
 	var storeID, endAt int64
 	var validHours sql.NullInt64
-	err := tx.StmtContext(ctx, w.stmts.take).QueryRowContext(ctx, now, req.EventID, now, now).Scan(&storeID, &endAt, &validHours)
+	err := stmts.take.QueryRowContext(ctx, now, req.EventID, now, now).Scan(&storeID, &endAt, &validHours)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ClaimResult{}, w.refusal(ctx, tx, req)
 	} else if err != nil {
@@ -242,7 +243,7 @@ func (w *claimWriter) grant(ctx context.Context, tx *Tx, req ClaimRequest) (Clai
 	}
 	e := couponpop.Event{EndAt: fromMillis(endAt), CouponValidHours: int(validHours.Int64)}
 	var couponID int64
-	err = tx.StmtContext(ctx, w.stmts.insert).QueryRowContext(ctx, req.EventID, req.MemberID, storeID, now,
+	err = stmts.insert.QueryRowContext(ctx, req.EventID, req.MemberID, storeID, now,
 		millis(e.CouponExpiry(tx.now)), endAt).Scan(&couponID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ClaimResult{}, couponpop.Errorf(couponpop.ECouponAlreadyIssued, "you already have a coupon of event %d", req.EventID)
@@ -253,11 +254,11 @@ func (w *claimWriter) grant(ctx context.Context, tx *Tx, req ClaimRequest) (Clai
 	if req.HasLocation {
 		lat, lng = req.Latitude, req.Longitude
 	}
-	if _, err := tx.StmtContext(ctx, w.stmts.history).ExecContext(ctx, couponID, req.MemberID, req.EventID, storeID, now, lat, lng); err != nil {
+	if _, err := stmts.history.ExecContext(ctx, couponID, req.MemberID, req.EventID, storeID, now, lat, lng); err != nil {
 		return ClaimResult{}, err
 	}
 	payload, _ := json.Marshal(outboxCoupon{Type: "COUPON_ISSUED", CouponID: couponID, EventID: req.EventID, MemberID: req.MemberID, StoreID: storeID, At: now})
-	if _, err := tx.StmtContext(ctx, w.stmts.outbox).ExecContext(ctx, "COUPON_ISSUED", "issued-"+strconv.FormatInt(couponID, 10), payload, now); err != nil {
+	if _, err := stmts.outbox.ExecContext(ctx, "COUPON_ISSUED", "issued-"+strconv.FormatInt(couponID, 10), payload, now); err != nil {
 		return ClaimResult{}, err
 	}
 	return ClaimResult{CouponID: couponID}, nil
@@ -347,6 +348,21 @@ func errMessage(err error) string {
 // writer connection.
 type claimStmts struct {
 	take, insert, history, outbox *sql.Stmt
+	savepoint, release, rollback  *sql.Stmt
+}
+
+func (s *claimStmts) all() []*sql.Stmt {
+	return []*sql.Stmt{s.take, s.insert, s.history, s.outbox, s.savepoint, s.release, s.rollback}
+}
+
+// in binds the statements to a transaction.
+func (s *claimStmts) in(ctx context.Context, tx *Tx) claimStmts {
+	return claimStmts{
+		take: tx.StmtContext(ctx, s.take), insert: tx.StmtContext(ctx, s.insert),
+		history: tx.StmtContext(ctx, s.history), outbox: tx.StmtContext(ctx, s.outbox),
+		savepoint: tx.StmtContext(ctx, s.savepoint), release: tx.StmtContext(ctx, s.release),
+		rollback: tx.StmtContext(ctx, s.rollback),
+	}
 }
 
 func (s *claimStmts) prepare(ctx context.Context, db *sql.DB) error {
@@ -370,6 +386,9 @@ func (s *claimStmts) prepare(ctx context.Context, db *sql.DB) error {
 	s.history = prep(`INSERT INTO coupon_history (coupon_id, member_id, event_id, store_id, action, at, latitude, longitude)
 		VALUES (?, ?, ?, ?, 'ISSUED', ?, ?, ?)`)
 	s.outbox = prep(`INSERT INTO outbox (kind, trace_id, payload, created_at) VALUES (?, ?, ?, ?)`)
+	s.savepoint = prep(`SAVEPOINT claim`)
+	s.release = prep(`RELEASE claim`)
+	s.rollback = prep(`ROLLBACK TO claim`)
 	if err != nil {
 		s.close()
 	}
@@ -377,7 +396,7 @@ func (s *claimStmts) prepare(ctx context.Context, db *sql.DB) error {
 }
 
 func (s *claimStmts) close() {
-	for _, st := range []*sql.Stmt{s.take, s.insert, s.history, s.outbox} {
+	for _, st := range s.all() {
 		if st != nil {
 			st.Close()
 		}

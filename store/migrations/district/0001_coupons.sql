@@ -79,17 +79,17 @@ CREATE TABLE coupon_history (
 CREATE INDEX coupon_history_store ON coupon_history (store_id, at);
 
 -- Transactional outbox: written in the same transaction as the change it
--- announces; the push dispatcher sends and marks rows.
+-- announces; the push dispatcher reads it in id order from the last id it
+-- sent (no index to keep up on the claim path), and dedupes by trace id.
 CREATE TABLE outbox (
 	id         INTEGER PRIMARY KEY AUTOINCREMENT,
 	kind       TEXT    NOT NULL,
-	trace_id   TEXT    NOT NULL UNIQUE,
+	trace_id   TEXT    NOT NULL,
 	payload    TEXT    NOT NULL,
 	created_at INTEGER NOT NULL,
 	sent_at    INTEGER,
 	attempts   INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX outbox_pending ON outbox (id) WHERE sent_at IS NULL;
 
 -- The first answer to a claim with an Idempotency-Key, replayed for 24 h.
 CREATE TABLE idempotency_keys (

@@ -1,0 +1,72 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/couponpop/couponpop"
+	"github.com/couponpop/couponpop/store"
+)
+
+// openClaimShard opens shard 1 in a temp dir with one store and one running
+// event of total coupons.
+func openClaimShard(tb testing.TB, opts store.ClaimOptions, total int) (*store.DB, int64) {
+	tb.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(tb.TempDir(), store.FileName(1)), 1, store.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	db.SetClaimOptions(opts)
+	st := &couponpop.Store{MemberID: 1, MemberUsername: "owner", StoreInput: couponpop.StoreInput{Name: "카페", Phone: "01012345678",
+		BusinessNumber: "1234567890", Address: "서울 마포구", Dong: "서교동", Latitude: 37.5572, Longitude: 126.9245,
+		StoreCategory: couponpop.CategoryCafe, WeekdayOpenTime: "08:00", WeekdayCloseTime: "22:00", WeekendOpenTime: "08:00", WeekendCloseTime: "22:00"}}
+	if _, err := db.CreateStore(ctx, st, "마포구"); err != nil {
+		tb.Fatal(err)
+	}
+	e := &couponpop.Event{StoreID: st.ID, MemberID: 1, Name: "bench", StartAt: time.Now().Add(-time.Minute),
+		EndAt: time.Now().Add(47 * time.Hour), TotalCount: total}
+	if _, err := db.CreateEvent(ctx, e); err != nil {
+		tb.Fatal(err)
+	}
+	return db, e.ID
+}
+
+// BenchmarkClaim measures claims through the shard's writer from 256
+// concurrent callers: batched (the default) against one claim per
+// transaction. Compare claims/s between the two in the same run.
+func BenchmarkClaim(b *testing.B) {
+	for _, mode := range []struct {
+		name string
+		opts store.ClaimOptions
+	}{{"batched", store.ClaimOptions{}}, {"one-per-tx", store.ClaimOptions{BatchMax: 1}}} {
+		b.Run(mode.name, func(b *testing.B) {
+			db, eventID := openClaimShard(b, mode.opts, 1_000_000)
+			var member atomic.Int64
+			const callers = 256
+			b.ResetTimer()
+			start := time.Now()
+			var wg sync.WaitGroup
+			var next atomic.Int64
+			for range callers {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for next.Add(1) <= int64(b.N) {
+						if _, err := db.Claim(context.Background(), store.ClaimRequest{EventID: eventID, MemberID: member.Add(1)}); err != nil {
+							panic(fmt.Sprint("claim: ", err))
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "claims/s")
+		})
+	}
+}

@@ -53,15 +53,20 @@ func (s *Server) handleIssueCoupon(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	if !s.writesHere(w, r, db.Shard()) {
+		return
+	}
 	req := store.ClaimRequest{EventID: in.EventID, MemberID: callerFrom(r.Context()).MemberID, IdempotencyKey: key}
 	if in.Latitude != nil && in.Longitude != nil {
 		req.HasLocation, req.Latitude, req.Longitude = true, *in.Latitude, *in.Longitude
 	}
 	res, err := db.Claim(r.Context(), req)
 	if err != nil {
+		s.metrics.countClaim(couponpop.ErrorCode(err))
 		s.writeError(w, r, err)
 		return
 	}
+	s.metrics.countClaim("ok")
 	setPosition(w, db.Shard(), res.Position)
 	w.Header().Set("Location", "/api/v1/coupons/"+strconv.FormatInt(res.CouponID, 10))
 	w.WriteHeader(http.StatusNoContent)
@@ -264,6 +269,9 @@ func (s *Server) handleUseCoupon(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	if !s.writesHere(w, r, db.Shard()) {
+		return
+	}
 	_, pos, err := db.UseCoupon(r.Context(), store.Use{CouponID: couponID, StoreID: in.StoreID,
 		HolderID: callerFrom(r.Context()).MemberID, Nonce: nonce})
 	if err != nil {
@@ -285,6 +293,9 @@ func (s *Server) handleRedeem(w http.ResponseWriter, r *http.Request) {
 	st, db, err := s.ownStoreFromPath(r, couponpop.EStoreAccessPermissionDenied)
 	if err != nil {
 		s.writeError(w, r, err)
+		return
+	}
+	if !s.writesHere(w, r, db.Shard()) {
 		return
 	}
 	var in struct {
@@ -319,9 +330,10 @@ func (s *Server) handleRedeem(w http.ResponseWriter, r *http.Request) {
 	writeData(w, http.StatusOK, out)
 }
 
-// handleExpireCoupons runs the expiry job on every held shard.
+// handleExpireCoupons runs the expiry job on every shard this node writes
+// (jobs run on primaries only).
 func (s *Server) handleExpireCoupons(w http.ResponseWriter, r *http.Request) {
-	counts, err := fanOut(r.Context(), s.shards.districtShards(), func(ctx context.Context, db *store.DB) (int, error) {
+	counts, err := fanOut(r.Context(), s.writableShards(), func(ctx context.Context, db *store.DB) (int, error) {
 		n, _, err := db.ExpireCoupons(ctx)
 		return n, err
 	})
@@ -334,4 +346,17 @@ func (s *Server) handleExpireCoupons(w http.ResponseWriter, r *http.Request) {
 		total += n
 	}
 	writeData(w, http.StatusOK, map[string]int{"expired": total})
+}
+
+// writableShards returns the held district shards this node writes.
+func (s *Server) writableShards() []*store.DB {
+	var out []*store.DB
+	for _, db := range s.shards.districtShards() {
+		if s.roles == nil {
+			out = append(out, db)
+		} else if local, _ := s.roles.Writer(db.Shard()); local {
+			out = append(out, db)
+		}
+	}
+	return out
 }

@@ -126,6 +126,9 @@ func (s *Server) handleCreateEvent(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	if !s.writesHere(w, r, db.Shard()) {
+		return
+	}
 	st, err := db.StoreByID(r.Context(), in.StoreID)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -187,6 +190,9 @@ func (s *Server) handlePatchEvent(w http.ResponseWriter, r *http.Request) {
 	e, db, err := s.ownEventFromPath(r)
 	if err != nil {
 		s.writeError(w, r, err)
+		return
+	}
+	if !s.writesHere(w, r, db.Shard()) {
 		return
 	}
 	var p couponpop.EventPatch

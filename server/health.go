@@ -6,30 +6,63 @@ import (
 	"github.com/couponpop/couponpop/store"
 )
 
+// Shard roles as /readyz and /metrics report them.
+const (
+	rolePrimary     = "primary"
+	roleReplica     = "replica"
+	roleNoPrimary   = "no-primary"
+	roleUnavailable = "unavailable"
+)
+
 // handleHealthz answers 200 once the server is serving.
 func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
 type shardStatus struct {
-	Shard    int    `json:"shard"`
-	Role     string `json:"role"`
-	Position uint64 `json:"position"`
-	Path     string `json:"path"`
+	Shard           int    `json:"shard"`
+	Role            string `json:"role"`
+	Primary         string `json:"primary,omitempty"`
+	Position        uint64 `json:"position"`
+	ClaimBatches    int64  `json:"claimBatches"`
+	ClaimsCommitted int64  `json:"claimsCommitted"`
 }
 
-// handleReadyz reports each held shard with its role and commit position;
-// 503 when a shard cannot be read.
-func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
+// shardStatuses reports every held shard: its role, primary and position.
+func (s *Server) shardStatuses(r *http.Request) []shardStatus {
 	var out []shardStatus
-	status := http.StatusOK
 	for _, db := range append([]*store.DB{s.shards.Global}, s.shards.districtShards()...) {
-		pos, err := db.Position(r.Context())
-		role := "primary"
-		if err != nil {
-			role, status = "unavailable", http.StatusServiceUnavailable
+		st := shardStatus{Shard: db.Shard(), Role: rolePrimary}
+		if s.roles != nil {
+			local, primary := s.roles.Writer(db.Shard())
+			switch {
+			case local:
+			case primary == "":
+				st.Role = roleNoPrimary
+			default:
+				st.Role, st.Primary = roleReplica, primary
+			}
 		}
-		out = append(out, shardStatus{Shard: db.Shard(), Role: role, Position: uint64(pos), Path: db.Path()})
+		pos, err := db.Position(r.Context())
+		if err != nil {
+			st.Role = roleUnavailable
+		}
+		st.Position = uint64(pos)
+		st.ClaimBatches, st.ClaimsCommitted = db.ClaimStats()
+		out = append(out, st)
 	}
-	writeJSON(w, status, map[string]any{"status": http.StatusText(status), "shards": out})
+	return out
+}
+
+// handleReadyz reports each held shard with its role and commit position:
+// 200 when every shard is readable and has a known primary, else 503.
+func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
+	statuses := s.shardStatuses(r)
+	status := http.StatusOK
+	for _, st := range statuses {
+		if st.Role == roleUnavailable || st.Role == roleNoPrimary {
+			status = http.StatusServiceUnavailable
+		}
+	}
+	writeJSON(w, status, map[string]any{"status": http.StatusText(status), "shards": statuses})
 }

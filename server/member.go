@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/couponpop/couponpop"
+	"github.com/couponpop/couponpop/store"
 	"github.com/go-chi/chi/v5"
 	"golang.org/x/crypto/bcrypt"
 )
@@ -36,6 +37,9 @@ type tokenResponse struct {
 }
 
 func (s *Server) handleSignup(w http.ResponseWriter, r *http.Request) {
+	if !s.writesHere(w, r, store.GlobalShard) {
+		return
+	}
 	var in couponpop.Signup
 	if err := decode(r, &in, false); err != nil {
 		s.writeError(w, r, err)
@@ -63,6 +67,9 @@ func (s *Server) handleSignup(w http.ResponseWriter, r *http.Request) {
 var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not-a-password-1!"), bcrypt.DefaultCost)
 
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
+	if !s.writesHere(w, r, store.GlobalShard) {
+		return
+	}
 	var in struct {
 		Email    string `json:"email"`
 		Password string `json:"password"`
@@ -112,6 +119,9 @@ func (s *Server) issueTokens(r *http.Request, m *couponpop.Member, family string
 }
 
 func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) {
+	if !s.writesHere(w, r, store.GlobalShard) {
+		return
+	}
 	var in struct {
 		RefreshToken string `json:"refreshToken"`
 	}
@@ -144,6 +154,9 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
+	if !s.writesHere(w, r, store.GlobalShard) {
+		return
+	}
 	var in struct {
 		FCMToken     string `json:"fcmToken"`
 		RefreshToken string `json:"refreshToken"`
@@ -179,6 +192,9 @@ func (s *Server) revokeCaller(r *http.Request) error {
 }
 
 func (s *Server) handleWithdraw(w http.ResponseWriter, r *http.Request) {
+	if !s.writesHere(w, r, store.GlobalShard) {
+		return
+	}
 	if err := s.shards.Global.DeleteMember(r.Context(), callerFrom(r.Context()).MemberID); err != nil {
 		s.writeError(w, r, err)
 		return
@@ -200,6 +216,9 @@ func (s *Server) handleGetMe(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleUpdateMe(w http.ResponseWriter, r *http.Request) {
+	if !s.writesHere(w, r, store.GlobalShard) {
+		return
+	}
 	var in couponpop.MemberUpdate
 	if err := decode(r, &in, false); err != nil {
 		s.writeError(w, r, err)

@@ -26,6 +26,11 @@ type Config struct {
 	BcryptCost int
 	Logger     *slog.Logger
 	Now        func() time.Time
+	// Roles says who writes each shard; nil means this node writes all.
+	Roles Roles
+	// ReadWaitMax bounds how long a read with a Couponpop-Position waits
+	// for this node to catch up; default 2 s.
+	ReadWaitMax time.Duration
 }
 
 // Server serves the API over the shards this node holds.
@@ -39,6 +44,11 @@ type Server struct {
 	now        func() time.Time
 	handler    http.Handler
 	ready      chan struct{}
+
+	roles            Roles
+	readWaitMax      time.Duration
+	forwardTransport *http.Transport
+	metrics          metrics
 }
 
 // New builds a server; Serve starts it.
@@ -55,6 +65,9 @@ func New(cfg Config, shards *Shards) (*Server, error) {
 	if cfg.AccessTokenTTL == 0 {
 		cfg.AccessTokenTTL = time.Hour
 	}
+	if cfg.ReadWaitMax == 0 {
+		cfg.ReadWaitMax = 2 * time.Second
+	}
 	if cfg.RefreshTokenTTL == 0 {
 		cfg.RefreshTokenTTL = 14 * 24 * time.Hour
 	}
@@ -67,6 +80,10 @@ func New(cfg Config, shards *Shards) (*Server, error) {
 		log:        cfg.Logger,
 		now:        cfg.Now,
 		ready:      make(chan struct{}),
+
+		roles:            cfg.Roles,
+		readWaitMax:      cfg.ReadWaitMax,
+		forwardTransport: newForwardTransport(),
 	}
 	s.handler = s.routes()
 	return s, nil
@@ -129,8 +146,9 @@ func (s *Server) routes() http.Handler {
 	})
 	r.Get("/healthz", s.handleHealthz)
 	r.Get("/readyz", s.handleReadyz)
+	r.Get("/metrics", s.handleMetrics)
 	r.Route("/api/v1", func(r chi.Router) {
-		r.Use(s.authenticate)
+		r.Use(s.bufferBody, s.authenticate, s.readYourWrites)
 		r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 			s.writeError(w, r, couponpop.Errorf(couponpop.ENOTFOUND, "no route %s %s", r.Method, r.URL.Path))
 		})
@@ -162,5 +180,5 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 
 // setPosition adds the shard's commit position to a write's response.
 func setPosition(w http.ResponseWriter, shard int, pos store.Position) {
-	w.Header().Set("Couponpop-Position", strconv.Itoa(shard)+":"+strconv.FormatUint(uint64(pos), 10))
+	w.Header().Set(positionHeader, strconv.Itoa(shard)+":"+strconv.FormatUint(uint64(pos), 10))
 }

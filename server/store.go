@@ -195,6 +195,9 @@ func (s *Server) handleCreateStore(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	if !s.writesHere(w, r, db.Shard()) {
+		return
+	}
 	c := callerFrom(r.Context())
 	st := &couponpop.Store{MemberID: c.MemberID, MemberUsername: c.Username, StoreInput: in}
 	pos, err := db.CreateStore(r.Context(), st, district.Name)
@@ -219,6 +222,9 @@ func (s *Server) handleUpdateStore(w http.ResponseWriter, r *http.Request) {
 	st, db, err := s.ownStoreFromPath(r, couponpop.EStoreUpdatePermissionDenied)
 	if err != nil {
 		s.writeError(w, r, err)
+		return
+	}
+	if !s.writesHere(w, r, db.Shard()) {
 		return
 	}
 	var in couponpop.StoreInput
@@ -254,6 +260,9 @@ func (s *Server) handleDeleteStore(w http.ResponseWriter, r *http.Request) {
 	st, db, err := s.ownStoreFromPath(r, couponpop.EStoreDeletePermissionDenied)
 	if err != nil {
 		s.writeError(w, r, err)
+		return
+	}
+	if !s.writesHere(w, r, db.Shard()) {
 		return
 	}
 	pos, err := db.DeleteStore(r.Context(), st.ID)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/couponpop/couponpop"
@@ -61,17 +62,27 @@ func (db *DB) Claim(ctx context.Context, req ClaimRequest) (ClaimResult, error) 
 	if err := db.gates.check(ctx, db, req); err != nil {
 		return ClaimResult{}, err
 	}
-	db.claimsOnce.Do(func() { db.claims = startClaimWriter(db, db.claimOpts) })
+	db.claimsOnce.Do(func() { db.claims.Store(startClaimWriter(db, db.claimOpts)) })
+	writer := db.claims.Load()
 	c := &pendingClaim{req: req, done: make(chan struct{})}
 	select {
-	case db.claims.queue <- c:
+	case writer.queue <- c:
 	case <-ctx.Done():
 		return ClaimResult{}, ctx.Err()
-	case <-db.claims.stopped:
+	case <-writer.stopped:
 		return ClaimResult{}, couponpop.Errorf(couponpop.EUNAVAILABLE, "shard %d is shutting down", db.shard)
 	}
 	<-c.done // once queued, the answer always comes: it may already be committed
 	return c.res, c.err
+}
+
+// ClaimStats returns how many claim transactions this node's writer has
+// committed and how many claims they held.
+func (db *DB) ClaimStats() (batches, claims int64) {
+	if w := db.claimWriterIfStarted(); w != nil {
+		return w.batches.Load(), w.claims.Load()
+	}
+	return 0, 0
 }
 
 // replayClaim returns the stored first answer of an idempotent claim.
@@ -100,6 +111,8 @@ type pendingClaim struct {
 
 // claimWriter is a shard's single claim-committing goroutine.
 type claimWriter struct {
+	batches atomic.Int64 // committed transactions
+	claims  atomic.Int64 // claims answered from them
 	db      *DB
 	opts    ClaimOptions
 	queue   chan *pendingClaim
@@ -178,6 +191,10 @@ func (w *claimWriter) fill(batch []*pendingClaim) []*pendingClaim {
 // commit writes a batch in one transaction and answers every claim in it.
 func (w *claimWriter) commit(batch []*pendingClaim) {
 	pos, err := w.commitBatch(batch)
+	if err == nil {
+		w.batches.Add(1)
+		w.claims.Add(int64(len(batch)))
+	}
 	for _, c := range batch {
 		if err != nil {
 			c.res, c.err = ClaimResult{}, fmt.Errorf("commit claims: %w", err)

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	sqlite3 "github.com/mattn/go-sqlite3"
@@ -41,7 +42,7 @@ type DB struct {
 
 	claimOpts  ClaimOptions
 	claimsOnce sync.Once
-	claims     *claimWriter
+	claims     atomic.Pointer[claimWriter]
 	gates      eventGates
 }
 
@@ -117,11 +118,13 @@ func (db *DB) Prepare(ctx context.Context) error {
 
 // Close stops the claim writer and closes both pools.
 func (db *DB) Close() error {
-	if db.claims != nil {
-		db.claims.stop()
+	if w := db.claimWriterIfStarted(); w != nil {
+		w.stop()
 	}
 	return errors.Join(db.read.Close(), db.write.Close())
 }
+
+func (db *DB) claimWriterIfStarted() *claimWriter { return db.claims.Load() }
 
 // Shard returns the shard number this file holds.
 func (db *DB) Shard() int { return db.shard }

@@ -40,6 +40,12 @@ type ClaimOptions struct {
 	// BatchWait is how long a batch waits for more claims after the first;
 	// 0 takes only what is already queued.
 	BatchWait time.Duration
+	// Confirm, when set, must return nil before the claims of a committed
+	// batch are answered: e.g. until a replica has applied the position
+	// (claim-ack=replica). The writer goes on committing meanwhile. An error
+	// fails the batch's claims as unavailable: they are committed here, and
+	// a retry with the same Idempotency-Key returns the coupon.
+	Confirm func(ctx context.Context, pos Position) error
 }
 
 // idempotencyTTL is how long a claim's first answer is replayed.
@@ -119,6 +125,16 @@ type claimWriter struct {
 	quit    chan struct{}
 	stopped chan struct{}
 	stmts   claimStmts
+	// confirms carries committed batches to the confirmer when
+	// opts.Confirm is set.
+	confirms  chan committedBatch
+	confirmed chan struct{}
+}
+
+// committedBatch is a batch whose transaction committed at pos.
+type committedBatch struct {
+	claims []*pendingClaim
+	pos    Position
 }
 
 func startClaimWriter(db *DB, opts ClaimOptions) *claimWriter {
@@ -127,8 +143,39 @@ func startClaimWriter(db *DB, opts ClaimOptions) *claimWriter {
 	}
 	w := &claimWriter{db: db, opts: opts, queue: make(chan *pendingClaim, 4*opts.BatchMax),
 		quit: make(chan struct{}), stopped: make(chan struct{})}
+	if opts.Confirm != nil {
+		w.confirms, w.confirmed = make(chan committedBatch, 1024), make(chan struct{})
+		go w.confirm()
+	}
 	go w.run()
 	return w
+}
+
+// confirm answers committed batches once opts.Confirm accepts their
+// position, confirming everything queued at once with its newest position.
+func (w *claimWriter) confirm() {
+	defer close(w.confirmed)
+	for first := range w.confirms {
+		batches := []committedBatch{first}
+	more:
+		for {
+			select {
+			case b, ok := <-w.confirms:
+				if !ok {
+					break more
+				}
+				batches = append(batches, b)
+			default:
+				break more
+			}
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		err := w.opts.Confirm(ctx, batches[len(batches)-1].pos)
+		cancel()
+		for _, b := range batches {
+			w.answer(b.claims, b.pos, err)
+		}
+	}
 }
 
 // stop lets the writer finish the claims already queued, then returns.
@@ -140,6 +187,9 @@ func (w *claimWriter) stop() {
 func (w *claimWriter) run() {
 	defer close(w.stopped)
 	defer w.stmts.close()
+	if w.confirms != nil {
+		defer func() { close(w.confirms); <-w.confirmed }()
+	}
 	batch := make([]*pendingClaim, 0, w.opts.BatchMax)
 	for {
 		select {
@@ -191,15 +241,33 @@ func (w *claimWriter) fill(batch []*pendingClaim) []*pendingClaim {
 // commit writes a batch in one transaction and answers every claim in it.
 func (w *claimWriter) commit(batch []*pendingClaim) {
 	pos, err := w.commitBatch(batch)
-	if err == nil {
-		w.batches.Add(1)
-		w.claims.Add(int64(len(batch)))
+	if err != nil {
+		w.answer(batch, 0, fmt.Errorf("commit claims: %w", err))
+		return
 	}
+	w.batches.Add(1)
+	w.claims.Add(int64(len(batch)))
+	if w.confirms != nil {
+		w.confirms <- committedBatch{append([]*pendingClaim(nil), batch...), pos}
+		return
+	}
+	w.answer(batch, pos, nil)
+}
+
+// answer replies to every claim of a batch committed at pos, or fails them
+// all with batchErr.
+func (w *claimWriter) answer(batch []*pendingClaim, pos Position, batchErr error) {
 	for _, c := range batch {
-		if err != nil {
-			c.res, c.err = ClaimResult{}, fmt.Errorf("commit claims: %w", err)
-		} else if c.err == nil {
-			c.res.Position = pos
+		switch {
+		case batchErr == nil:
+			if c.err == nil {
+				c.res.Position = pos
+			}
+		case pos == 0: // the transaction failed: nothing was written
+			c.res, c.err = ClaimResult{}, batchErr
+		case c.err == nil: // committed here, but not confirmed by a replica
+			c.res, c.err = ClaimResult{}, couponpop.Errorf(couponpop.EUNAVAILABLE,
+				"your claim was committed but no replica confirmed it in time; retry with the same Idempotency-Key (%v)", batchErr)
 		}
 		close(c.done)
 	}

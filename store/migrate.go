@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -20,11 +21,7 @@ var idTables = []string{"stores", "coupon_events", "coupons", "coupon_history", 
 // migrate applies, in name order and each in its own transaction, the
 // embedded migrations this file has not seen. Migrations only move forward.
 func (db *DB) migrate(ctx context.Context) error {
-	dir := "migrations/district"
-	if db.shard == GlobalShard {
-		dir = "migrations/global"
-	}
-	names, err := fs.Glob(migrations, dir+"/*.sql")
+	names, err := fs.Glob(migrations, migrationDir(db.shard)+"/*.sql")
 	if err != nil {
 		return err
 	}
@@ -68,4 +65,28 @@ func (db *DB) applyMigration(ctx context.Context, name string, first bool) error
 		return err
 	}
 	return tx.Commit()
+}
+
+// Migrated reports whether the file of shard at path holds every embedded
+// migration: what a replica waits for before it opens a file its primary
+// creates.
+func Migrated(ctx context.Context, path string, shard int) bool {
+	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro&_busy_timeout=1000")
+	if err != nil {
+		return false
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM migrations`).Scan(&n); err != nil {
+		return false
+	}
+	names, _ := fs.Glob(migrations, migrationDir(shard)+"/*.sql")
+	return n >= len(names)
+}
+
+func migrationDir(shard int) string {
+	if shard == GlobalShard {
+		return "migrations/global"
+	}
+	return "migrations/district"
 }

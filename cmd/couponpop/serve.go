@@ -95,7 +95,15 @@ func serve(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	shards, err := openShards(ctx, cfg, shardMap)
+	var shards *server.Shards
+	var roles server.Roles
+	if len(cfg.Shards) > 0 {
+		var tr trackerRoles
+		shards, tr, err = openLiteFSShards(ctx, cfg, shardMap, log)
+		roles = tr
+	} else {
+		shards, err = openShards(ctx, cfg, shardMap)
+	}
 	if err != nil {
 		return err
 	}
@@ -109,7 +117,7 @@ func serve(ctx context.Context, cfg Config) error {
 			return fmt.Errorf("demo data: %w", err)
 		}
 	}
-	srv, err := server.New(server.Config{JWTSecret: secret, Logger: log}, shards)
+	srv, err := server.New(server.Config{JWTSecret: secret, Logger: log, Roles: roles}, shards)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/couponpop/couponpop/geo"
+	"github.com/couponpop/couponpop/litefs"
+	"github.com/couponpop/couponpop/server"
+	"github.com/couponpop/couponpop/store"
+)
+
+// trackerRoles answers server.Roles from one LiteFS tracker per shard.
+type trackerRoles map[int]*litefs.Tracker
+
+// Writer implements server.Roles.
+func (tr trackerRoles) Writer(shard int) (bool, string) {
+	t := tr[shard]
+	if t == nil {
+		return false, ""
+	}
+	role := t.Role()
+	if role.Writable() {
+		return true, ""
+	}
+	return false, role.PrimaryURL
+}
+
+// replicaWait bounds how long a starting replica waits for its primary to
+// create and migrate a shard file.
+const replicaWait = 2 * time.Minute
+
+// openLiteFSShards opens the shards the config places on LiteFS mounts. Each
+// mount's role comes from LiteFS; the primary prepares (migrates) the file,
+// a replica waits until the primary has, and a replica that is promoted
+// later prepares it then.
+func openLiteFSShards(ctx context.Context, cfg Config, m *geo.ShardMap, log *slog.Logger) (*server.Shards, trackerRoles, error) {
+	shards := &server.Shards{Map: m, District: map[int]*store.DB{}}
+	roles := trackerRoles{}
+	fail := func(err error) (*server.Shards, trackerRoles, error) {
+		for _, db := range shards.District {
+			db.Close()
+		}
+		if shards.Global != nil {
+			shards.Global.Close()
+		}
+		return nil, nil, err
+	}
+	for _, sc := range cfg.Shards {
+		tracker := litefs.NewTracker(litefs.NewClient(sc.LiteFSURL))
+		tracker.Logger = log.With("shard", sc.ID)
+		go tracker.Run(ctx)
+		roles[sc.ID] = tracker
+		db, err := openOnMount(ctx, cfg, sc, tracker)
+		if err != nil {
+			return fail(fmt.Errorf("shard %d: %w", sc.ID, err))
+		}
+		go prepareOnPromotion(ctx, db, tracker, log)
+		if sc.ID == store.GlobalShard {
+			shards.Global = db
+		} else {
+			shards.District[sc.ID] = db
+		}
+	}
+	if shards.Global == nil {
+		return fail(errors.New("config: shards must include shard 0 (members), held by every node"))
+	}
+	return shards, roles, nil
+}
+
+func openOnMount(ctx context.Context, cfg Config, sc ShardConfig, tracker *litefs.Tracker) (*store.DB, error) {
+	wait, cancel := context.WithTimeout(ctx, replicaWait)
+	defer cancel()
+	role, err := tracker.Wait(wait, func(r litefs.Role) bool { return r.Known })
+	if err != nil {
+		return nil, fmt.Errorf("no primary known from LiteFS at %s: %w", sc.LiteFSURL, err)
+	}
+	path := filepath.Join(sc.Dir, store.FileName(sc.ID))
+	opts := store.Options{Replica: !role.IsPrimary}
+	if opts.Replica {
+		if err := waitMigrated(wait, path, sc.ID); err != nil {
+			return nil, fmt.Errorf("waiting for the primary to create %s: %w", path, err)
+		}
+	}
+	db, err := store.Open(ctx, path, sc.ID, opts)
+	if err != nil {
+		return nil, err
+	}
+	db.SetClaimOptions(store.ClaimOptions{BatchMax: cfg.ClaimBatchMax, BatchWait: cfg.ClaimBatchWait})
+	return db, nil
+}
+
+// waitMigrated polls until the shard file exists and holds the migrations
+// the primary runs.
+func waitMigrated(ctx context.Context, path string, shard int) error {
+	for {
+		if _, err := os.Stat(path); err == nil && store.Migrated(ctx, path, shard) {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// prepareOnPromotion migrates a shard when this node becomes its primary.
+func prepareOnPromotion(ctx context.Context, db *store.DB, tracker *litefs.Tracker, log *slog.Logger) {
+	wasPrimary := tracker.Role().Writable()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tracker.Changed():
+		}
+		isPrimary := tracker.Role().Writable()
+		if isPrimary && !wasPrimary {
+			if err := db.Prepare(ctx); err != nil {
+				log.Error("prepare shard after promotion", "shard", db.Shard(), "err", err)
+			}
+		}
+		wasPrimary = isPrimary
+	}
+}

@@ -147,6 +147,7 @@ func (s *Server) routes() http.Handler {
 	r.Get("/healthz", s.handleHealthz)
 	r.Get("/readyz", s.handleReadyz)
 	r.Get("/metrics", s.handleMetrics)
+	r.Get("/internal/position", s.handlePosition)
 	r.Route("/api/v1", func(r chi.Router) {
 		r.Use(s.bufferBody, s.authenticate, s.readYourWrites)
 		r.NotFound(func(w http.ResponseWriter, r *http.Request) {

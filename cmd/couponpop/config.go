@@ -28,6 +28,9 @@ type Config struct {
 	LogLevel       string        `yaml:"log-level"`
 	ClaimBatchMax  int           `yaml:"claim-batch-max"`
 	ClaimBatchWait time.Duration `yaml:"claim-batch-wait"`
+	// ClaimAck is when a claim is answered: "primary" once committed on the
+	// shard's primary, "replica" once a replica has applied it too.
+	ClaimAck string `yaml:"claim-ack"`
 	// Shards says where each held shard lives; empty means every shard as a
 	// plain file under Data.
 	Shards []ShardConfig `yaml:"shards"`
@@ -38,11 +41,14 @@ type ShardConfig struct {
 	ID        int    `yaml:"id"`
 	Dir       string `yaml:"dir"`
 	LiteFSURL string `yaml:"litefs-url"`
+	// Peers are the app URLs of the shard's other nodes: the replicas a
+	// primary asks with claim-ack=replica.
+	Peers []string `yaml:"peers"`
 }
 
 // defaultConfig is the single-node default: nothing else to install.
 func defaultConfig() Config {
-	return Config{Addr: "127.0.0.1:8080", Data: "./data", LogLevel: "info", ClaimBatchMax: 512}
+	return Config{Addr: "127.0.0.1:8080", Data: "./data", LogLevel: "info", ClaimBatchMax: 512, ClaimAck: "primary"}
 }
 
 // loadFile reads a YAML config strictly: an unknown key is an error that
@@ -113,6 +119,15 @@ func (c *Config) Validate() error {
 	case c.ClaimBatchWait < 0 || c.ClaimBatchWait > time.Second:
 		return errors.New("config: claim-batch-wait must be from 0 to 1s")
 	}
+	switch c.ClaimAck {
+	case "primary":
+	case "replica":
+		if len(c.Shards) == 0 {
+			return errors.New("config: claim-ack replica needs shards on LiteFS (shards:) with peers")
+		}
+	default:
+		return fmt.Errorf("config: claim-ack %q must be primary or replica", c.ClaimAck)
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -127,6 +142,8 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("config: shards[%d]: shard %d is listed twice", i, s.ID)
 		case s.Dir == "":
 			return fmt.Errorf("config: shards[%d].dir is empty", i)
+		case s.LiteFSURL == "":
+			return fmt.Errorf("config: shards[%d].litefs-url is empty", i)
 		}
 		seen[s.ID] = true
 	}

@@ -81,17 +81,20 @@ func openOnMount(ctx context.Context, cfg Config, sc ShardConfig, tracker *litef
 		return nil, fmt.Errorf("no primary known from LiteFS at %s: %w", sc.LiteFSURL, err)
 	}
 	path := filepath.Join(sc.Dir, store.FileName(sc.ID))
-	opts := store.Options{Replica: !role.IsPrimary}
-	if opts.Replica {
+	if !role.IsPrimary {
 		if err := waitMigrated(wait, path, sc.ID); err != nil {
 			return nil, fmt.Errorf("waiting for the primary to create %s: %w", path, err)
 		}
 	}
-	db, err := store.Open(ctx, path, sc.ID, opts)
+	db, err := store.Open(ctx, path, sc.ID, store.Options{Replica: !role.IsPrimary})
 	if err != nil {
 		return nil, err
 	}
-	db.SetClaimOptions(store.ClaimOptions{BatchMax: cfg.ClaimBatchMax, BatchWait: cfg.ClaimBatchWait})
+	opts := store.ClaimOptions{BatchMax: cfg.ClaimBatchMax, BatchWait: cfg.ClaimBatchWait}
+	if cfg.ClaimAck == "replica" {
+		opts.Confirm = server.ReplicaConfirmer(sc.ID, sc.Peers)
+	}
+	db.SetClaimOptions(opts)
 	return db, nil
 }
 

@@ -45,6 +45,7 @@ func newServeCmd() *cobra.Command {
 	f.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error (env COUPONPOP_LOG_LEVEL)")
 	f.IntVar(&cfg.ClaimBatchMax, "claim-batch-max", cfg.ClaimBatchMax, "most claims per transaction; 1 = one claim per transaction (env COUPONPOP_CLAIM_BATCH_MAX)")
 	f.DurationVar(&cfg.ClaimBatchWait, "claim-batch-wait", cfg.ClaimBatchWait, "how long a claim batch waits to fill (env COUPONPOP_CLAIM_BATCH_WAIT)")
+	f.StringVar(&cfg.ClaimAck, "claim-ack", cfg.ClaimAck, "answer a claim once committed on the primary, or once a replica has it too: primary|replica (env COUPONPOP_CLAIM_ACK)")
 	return cmd
 }
 
@@ -76,6 +77,8 @@ func loadConfig(path string, flags *pflag.FlagSet, fromFlags Config) (Config, er
 			cfg.ClaimBatchMax = fromFlags.ClaimBatchMax
 		case "claim-batch-wait":
 			cfg.ClaimBatchWait = fromFlags.ClaimBatchWait
+		case "claim-ack":
+			cfg.ClaimAck = fromFlags.ClaimAck
 		}
 	})
 	return cfg, cfg.Validate()
@@ -112,7 +115,9 @@ func serve(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	if cfg.Demo {
+	if cfg.Demo && roles != nil {
+		log.Warn("--demo is ignored on LiteFS shards: seed a single node, or the cluster's primary through the API")
+	} else if cfg.Demo {
 		if err := seedDemo(ctx, shards, log); err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}

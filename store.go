@@ -53,6 +53,8 @@ func (in *StoreInput) Validate() error {
 	p.Add(len(in.BusinessNumber) != 10 || !allDigits(in.BusinessNumber), "businessNumber must be 10 digits")
 	p.Add(strings.TrimSpace(in.Address) == "", "address is required")
 	p.Add(strings.TrimSpace(in.Dong) == "", "dong is required")
+	// JSON cannot tell a missing coordinate from 0; (0, 0) is never a store.
+	p.Add(in.Latitude == 0 && in.Longitude == 0, "latitude and longitude are required")
 	p.Add(!ValidLatLng(in.Latitude, in.Longitude), "latitude must be in [-90, 90] and longitude in [-180, 180]")
 	p.Add(!ValidCategory(in.StoreCategory), "storeCategory must be CAFE, FOOD or CONVENIENCE")
 	for _, f := range []struct{ name, v string }{

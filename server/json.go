@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -52,6 +53,14 @@ func decode(r *http.Request, v any, optional bool) error {
 		}
 	} else {
 		return couponpop.Errorf(eUnsupportedMediaType, "Content-Type is missing; send application/json")
+	}
+	if string(bytes.TrimSpace(data)) == "null" {
+		// json.Unmarshal takes null as "no change", which would let a null
+		// body through as an empty request.
+		if optional {
+			return nil
+		}
+		return couponpop.Errorf(couponpop.EINVALID, "request body must be a JSON object")
 	}
 	if err := json.Unmarshal(data, v); err != nil {
 		return jsonError(err)

@@ -37,7 +37,7 @@ func (rv *revocations) sync(ctx context.Context, db *store.DB) error {
 	if err != nil {
 		return err
 	}
-	now := time.Now()
+	now := db.Now() // the clock RevokedTokensSince compared with
 	rv.mu.Lock()
 	defer rv.mu.Unlock()
 	for _, t := range added {

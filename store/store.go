@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/couponpop/couponpop"
@@ -16,22 +17,41 @@ const storeColumns = `id, member_id, member_username, name, phone, description, 
 
 // CreateStore inserts s, located in district, and sets its ID and times.
 func (db *DB) CreateStore(ctx context.Context, s *couponpop.Store, district string) (Position, error) {
+	return db.update(ctx, func(tx *Tx) error { return tx.insertStore(ctx, s, district) })
+}
+
+// CreateStores inserts many stores in one transaction, for bulk loads (demo
+// data, benchmarks); districts[i] is the district of stores[i].
+func (db *DB) CreateStores(ctx context.Context, stores []*couponpop.Store, districts []string) (Position, error) {
+	if len(stores) != len(districts) {
+		return 0, fmt.Errorf("create stores: %d stores but %d districts", len(stores), len(districts))
+	}
 	return db.update(ctx, func(tx *Tx) error {
-		now := millis(tx.now)
-		in := &s.StoreInput
-		err := tx.QueryRowContext(ctx, `INSERT INTO stores (member_id, member_username, name, phone, description,
-			business_number, address, dong, latitude, longitude, image_url, category, weekday_open_time,
-			weekday_close_time, weekend_open_time, weekend_close_time, district, cell, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			s.MemberID, s.MemberUsername, in.Name, in.Phone, in.Description, in.BusinessNumber, in.Address, in.Dong,
-			in.Latitude, in.Longitude, in.ImageURL, in.StoreCategory, in.WeekdayOpenTime, in.WeekdayCloseTime,
-			in.WeekendOpenTime, in.WeekendCloseTime, district, geo.CellKey(in.Latitude, in.Longitude), now, now).Scan(&s.ID)
-		if err != nil {
-			return err
+		for i, s := range stores {
+			if err := tx.insertStore(ctx, s, districts[i]); err != nil {
+				return err
+			}
 		}
-		s.CreatedAt, s.UpdatedAt = tx.now, tx.now
-		return tx.indexStore(ctx, s)
+		return nil
 	})
+}
+
+// insertStore inserts s and sets its ID and times.
+func (tx *Tx) insertStore(ctx context.Context, s *couponpop.Store, district string) error {
+	now := millis(tx.now)
+	in := &s.StoreInput
+	err := tx.QueryRowContext(ctx, `INSERT INTO stores (member_id, member_username, name, phone, description,
+		business_number, address, dong, latitude, longitude, image_url, category, weekday_open_time,
+		weekday_close_time, weekend_open_time, weekend_close_time, district, cell, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		s.MemberID, s.MemberUsername, in.Name, in.Phone, in.Description, in.BusinessNumber, in.Address, in.Dong,
+		in.Latitude, in.Longitude, in.ImageURL, in.StoreCategory, in.WeekdayOpenTime, in.WeekdayCloseTime,
+		in.WeekendOpenTime, in.WeekendCloseTime, district, geo.CellKey(in.Latitude, in.Longitude), now, now).Scan(&s.ID)
+	if err != nil {
+		return err
+	}
+	s.CreatedAt, s.UpdatedAt = tx.now, tx.now
+	return tx.indexStore(ctx, s)
 }
 
 // UpdateStore replaces the owner-editable fields of s.

@@ -83,7 +83,7 @@ func Open(ctx context.Context, path string, shard int, opts Options) (*DB, error
 // openPool opens a pool of conns connections with the pragmas every
 // connection needs. WAL itself is set once, by init, never switched back.
 func openPool(path string, conns int, readOnly bool) (*sql.DB, error) {
-	q := "_busy_timeout=5000&_synchronous=NORMAL&_foreign_keys=on&_txlock=immediate&cache=private"
+	q := "_busy_timeout=5000&_synchronous=NORMAL&_foreign_keys=on&_txlock=immediate&cache=private&_cache_size=-65536"
 	if readOnly {
 		q = "_busy_timeout=5000&_foreign_keys=on&_query_only=true&cache=private"
 	}

@@ -23,8 +23,11 @@ type Config struct {
 	// in the data dir.
 	JWTSecret string `yaml:"jwt-secret"`
 	// ShardMap is a shard map file; empty means the built-in Seoul map.
-	ShardMap       string        `yaml:"shard-map"`
-	Demo           bool          `yaml:"demo"`
+	ShardMap string `yaml:"shard-map"`
+	Demo     bool   `yaml:"demo"`
+	// DebugAddr, when set, serves Go's pprof profiles there (keep it on
+	// loopback).
+	DebugAddr      string        `yaml:"debug-addr"`
 	LogLevel       string        `yaml:"log-level"`
 	ClaimBatchMax  int           `yaml:"claim-batch-max"`
 	ClaimBatchWait time.Duration `yaml:"claim-batch-wait"`

@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/http/pprof"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,6 +44,7 @@ func newServeCmd() *cobra.Command {
 	f.StringVar(&cfg.Data, "data", cfg.Data, "data directory (env COUPONPOP_DATA)")
 	f.BoolVar(&cfg.Demo, "demo", cfg.Demo, "fill an empty data dir with demo stores, events and accounts (env COUPONPOP_DEMO)")
 	f.StringVar(&cfg.ShardMap, "shard-map", cfg.ShardMap, "shard map file; default the built-in Seoul map (env COUPONPOP_SHARD_MAP)")
+	f.StringVar(&cfg.DebugAddr, "debug-addr", cfg.DebugAddr, "serve pprof profiles on this address, e.g. 127.0.0.1:6060 (env COUPONPOP_DEBUG_ADDR)")
 	f.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error (env COUPONPOP_LOG_LEVEL)")
 	f.IntVar(&cfg.ClaimBatchMax, "claim-batch-max", cfg.ClaimBatchMax, "most claims per transaction; 1 = one claim per transaction (env COUPONPOP_CLAIM_BATCH_MAX)")
 	f.DurationVar(&cfg.ClaimBatchWait, "claim-batch-wait", cfg.ClaimBatchWait, "how long a claim batch waits to fill (env COUPONPOP_CLAIM_BATCH_WAIT)")
@@ -71,6 +74,8 @@ func loadConfig(path string, flags *pflag.FlagSet, fromFlags Config) (Config, er
 			cfg.Demo = fromFlags.Demo
 		case "shard-map":
 			cfg.ShardMap = fromFlags.ShardMap
+		case "debug-addr":
+			cfg.DebugAddr = fromFlags.DebugAddr
 		case "log-level":
 			cfg.LogLevel = fromFlags.LogLevel
 		case "claim-batch-max":
@@ -126,11 +131,23 @@ func serve(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
+	if cfg.DebugAddr != "" {
+		go func() { log.Warn("debug server stopped", "err", http.ListenAndServe(cfg.DebugAddr, pprofMux())) }()
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	return srv.Serve(ctx, ln)
+}
+
+// pprofMux serves Go's profiles under /debug/pprof/.
+func pprofMux() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return mux
 }
 
 // openShards opens shard 0 and every district shard of the map as plain

@@ -51,9 +51,14 @@ type EventInput struct {
 }
 
 // Validate checks an event: required fields, then order, then the exact
-// 48-hour limit.
+// 48-hour limit. It trims the name and truncates both times to the second.
 func (in *EventInput) Validate() error {
 	in.Name = strings.TrimSpace(in.Name)
+	// The API shows event times, and pages by them, in whole seconds: a
+	// fraction kept here would make a page cursor skip events that share
+	// the cursor's second.
+	in.EventStartAt.Time = in.EventStartAt.Truncate(time.Second)
+	in.EventEndAt.Time = in.EventEndAt.Truncate(time.Second)
 	var p Problems
 	p.Add(!ValidID(in.StoreID), "storeId is required")
 	p.Add(in.Name == "" || utf8.RuneCountInString(in.Name) > 100, "name is required (at most 100 characters)")

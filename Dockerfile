@@ -1,0 +1,45 @@
+# syntax=docker/dockerfile:1
+#
+# The production image of one shard app on Fly.io (see fly.toml, litefs.yml):
+# LiteFS is PID 1, mounts /litefs, waits to be primary or connected, then runs
+# `couponpop serve --config /etc/couponpop.yml`.
+#
+# Build stage and runtime share one Debian release (trixie): couponpop links
+# SQLite with cgo against the build image's glibc.
+
+FROM golang:1.26-trixie AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN --mount=type=cache,target=/go/pkg/mod go mod download
+COPY . .
+# couponpop: cgo for mattn/go-sqlite3, FTS5 for search.
+RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build \
+	CGO_ENABLED=1 go build -tags sqlite_fts5 -trimpath -ldflags "-s -w" -o /out/couponpop ./cmd/couponpop
+# litefs: the version go.mod pins with its tool directive (v0.5.14).
+RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build \
+	CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.Version=v0.5.14" \
+	-o /out/litefs github.com/superfly/litefs/cmd/litefs
+
+FROM debian:trixie-slim
+RUN apt-get update \
+	&& apt-get install -y --no-install-recommends ca-certificates fuse3 \
+	&& rm -rf /var/lib/apt/lists/*
+COPY --from=build /out/couponpop /out/litefs /usr/local/bin/
+COPY litefs.yml /etc/litefs.yml
+
+# The node config. couponpop expands ${VAR} from the machine's environment:
+# FLY_* come from Fly, COUPONPOP_SHARD from fly.toml [env]. Set the token
+# secret once for every shard app: fly secrets set COUPONPOP_JWT_SECRET=...
+COPY <<"EOF" /etc/couponpop.yml
+addr: ":8080"
+data: /data
+advertise-url: "http://${FLY_MACHINE_ID}.vm.${FLY_APP_NAME}.internal:8080"
+shards:
+  - id: ${COUPONPOP_SHARD}
+    dir: /litefs
+    litefs-url: http://127.0.0.1:20202
+EOF
+RUN mkdir -p /data /litefs /var/lib/litefs
+
+EXPOSE 8080
+ENTRYPOINT ["litefs", "mount", "-config", "/etc/litefs.yml"]

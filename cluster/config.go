@@ -1,0 +1,134 @@
+package cluster
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// litefsConfig is the part of LiteFS's config (cmd/litefs/config.go in
+// v0.5.14, parsed strictly) that a local mount sets.
+type litefsConfig struct {
+	// ExitOnError (LiteFS's default, written out): a broken mount exits
+	// instead of idling, so Up and Status notice.
+	ExitOnError bool `yaml:"exit-on-error"`
+	// SkipSync: `litefs mount` returns from start-up without waiting for the
+	// primary. We run no exec command, and a replica restarted while its
+	// primary is down would otherwise wait forever and ignore SIGTERM.
+	SkipSync bool `yaml:"skip-sync"`
+
+	FUSE struct {
+		Dir string `yaml:"dir"`
+	} `yaml:"fuse"`
+	Data struct {
+		Dir string `yaml:"dir"`
+	} `yaml:"data"`
+	HTTP struct {
+		Addr string `yaml:"addr"`
+	} `yaml:"http"`
+	Lease struct {
+		Type         string `yaml:"type"`
+		Hostname     string `yaml:"hostname"`
+		AdvertiseURL string `yaml:"advertise-url"`
+		Candidate    bool   `yaml:"candidate"`
+	} `yaml:"lease"`
+	Log struct {
+		Format    string `yaml:"format"`
+		Timestamp bool   `yaml:"timestamp"`
+	} `yaml:"log"`
+}
+
+// mountConfig returns the LiteFS config of m, whose shard's
+// primary is primary (node and mount).
+func mountConfig(m Mount, primaryNode Node, primary Mount) litefsConfig {
+	var lc litefsConfig
+	lc.ExitOnError = true
+	lc.SkipSync = true
+	lc.FUSE.Dir = m.Dir
+	lc.Data.Dir = m.DataDir
+	lc.HTTP.Addr = strings.TrimPrefix(m.URL, "http://")
+	lc.Lease.Type = "static"
+	lc.Lease.Hostname = primaryNode.URL
+	lc.Lease.AdvertiseURL = primary.URL
+	lc.Lease.Candidate = m.Primary
+	lc.Log.Format = "text"
+	lc.Log.Timestamp = true
+	return lc
+}
+
+// nodeConfig is the app config `couponpop serve --config` reads.
+type nodeConfig struct {
+	Addr         string       `yaml:"addr"`
+	Data         string       `yaml:"data"`
+	AdvertiseURL string       `yaml:"advertise-url"`
+	Shards       []nodeShards `yaml:"shards,omitempty"`
+}
+
+type nodeShards struct {
+	ID        int    `yaml:"id"`
+	Dir       string `yaml:"dir"`
+	LiteFSURL string `yaml:"litefs-url"`
+}
+
+func appConfig(n Node) nodeConfig {
+	nc := nodeConfig{
+		Addr:         strings.TrimPrefix(n.URL, "http://"),
+		Data:         n.DataDir,
+		AdvertiseURL: n.URL,
+	}
+	for _, m := range n.Mounts {
+		nc.Shards = append(nc.Shards, nodeShards{ID: m.Shard, Dir: m.Dir, LiteFSURL: m.URL})
+	}
+	return nc
+}
+
+// writeYAML writes v as YAML under a comment header.
+func writeYAML(path, header string, v any) error {
+	body, err := yaml.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("cluster: %s: %w", path, err)
+	}
+	var b strings.Builder
+	for line := range strings.SplitSeq(strings.TrimRight(header, "\n"), "\n") {
+		b.WriteString("# " + line + "\n")
+	}
+	b.Write(body)
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		return fmt.Errorf("cluster: %w", err)
+	}
+	return nil
+}
+
+// writeConfigs creates every directory and config file of c.
+func (c *Cluster) writeConfigs() error {
+	for _, n := range c.Nodes {
+		if err := os.MkdirAll(n.DataDir, 0o755); err != nil {
+			return fmt.Errorf("cluster: %w", err)
+		}
+		header := fmt.Sprintf("%s of the local cluster in %s.\nWritten by `couponpop cluster up`: edits are overwritten.", n.Name, c.Dir)
+		if err := writeYAML(n.Config, header, appConfig(n)); err != nil {
+			return err
+		}
+		for _, m := range n.Mounts {
+			pn, pm, ok := c.Primary(m.Shard)
+			if !ok {
+				return fmt.Errorf("cluster: shard %d has no primary", m.Shard)
+			}
+			for _, d := range []string{m.Dir, m.DataDir} {
+				if err := os.MkdirAll(d, 0o755); err != nil {
+					return fmt.Errorf("cluster: %w", err)
+				}
+			}
+			header := fmt.Sprintf("LiteFS of shard %d on %s (%s), static lease.\n"+
+				"lease.hostname/advertise-url name the primary (%s) on every node: a static\n"+
+				"lease tells replicas nothing. Written by `couponpop cluster up`.",
+				m.Shard, n.Name, m.Role(), pn.Name)
+			if err := writeYAML(m.Config, header, mountConfig(m, pn, pm)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

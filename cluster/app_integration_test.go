@@ -42,9 +42,10 @@ type fakeNodeConfig struct {
 	Data         string `yaml:"data"`
 	AdvertiseURL string `yaml:"advertise-url"`
 	Shards       []struct {
-		ID        int    `yaml:"id"`
-		Dir       string `yaml:"dir"`
-		LiteFSURL string `yaml:"litefs-url"`
+		ID        int      `yaml:"id"`
+		Dir       string   `yaml:"dir"`
+		LiteFSURL string   `yaml:"litefs-url"`
+		Peers     []string `yaml:"peers"`
 	} `yaml:"shards"`
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -118,16 +119,15 @@ func TestWriteConfigs(t *testing.T) {
 	want := nodeConfig{
 		Addr: "127.0.0.1:9002", Data: filepath.Join(dir, "node2", "data"), AdvertiseURL: "http://127.0.0.1:9002",
 		Shards: []nodeShards{
-			{ID: 0, Dir: filepath.Join(dir, "node2", "s0", "mnt"), LiteFSURL: "http://127.0.0.1:9102"},
-			{ID: 1, Dir: filepath.Join(dir, "node2", "s1", "mnt"), LiteFSURL: "http://127.0.0.1:9112"},
+			{ID: 0, Dir: filepath.Join(dir, "node2", "s0", "mnt"), LiteFSURL: "http://127.0.0.1:9102", Peers: []string{"http://127.0.0.1:9001"}},
+			{ID: 1, Dir: filepath.Join(dir, "node2", "s1", "mnt"), LiteFSURL: "http://127.0.0.1:9112", Peers: []string{"http://127.0.0.1:9001"}},
 		},
 	}
-	if nc.Addr != want.Addr || nc.Data != want.Data || nc.AdvertiseURL != want.AdvertiseURL || len(nc.Shards) != 2 ||
-		nc.Shards[0] != want.Shards[0] || nc.Shards[1] != want.Shards[1] {
+	if !reflect.DeepEqual(nc, want) {
 		t.Fatalf("node2.yml = %+v, want %+v", nc, want)
 	}
 	raw, _ := os.ReadFile(filepath.Join(dir, "node2.yml"))
-	for _, key := range []string{"addr:", "data:", "advertise-url:", "shards:", "id:", "dir:", "litefs-url:"} {
+	for _, key := range []string{"addr:", "data:", "advertise-url:", "shards:", "id:", "dir:", "litefs-url:", "peers:"} {
 		if !strings.Contains(string(raw), key) {
 			t.Errorf("node2.yml lacks %s:\n%s", key, raw)
 		}

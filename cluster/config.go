@@ -70,16 +70,25 @@ type nodeShards struct {
 	ID        int    `yaml:"id"`
 	Dir       string `yaml:"dir"`
 	LiteFSURL string `yaml:"litefs-url"`
+	// Peers are the app URLs of the shard's other nodes (claim-ack=replica).
+	Peers []string `yaml:"peers,omitempty"`
 }
 
-func appConfig(n Node) nodeConfig {
+// appConfig is the app config of n in c.
+func (c *Cluster) appConfig(n Node) nodeConfig {
 	nc := nodeConfig{
 		Addr:         strings.TrimPrefix(n.URL, "http://"),
 		Data:         n.DataDir,
 		AdvertiseURL: n.URL,
 	}
 	for _, m := range n.Mounts {
-		nc.Shards = append(nc.Shards, nodeShards{ID: m.Shard, Dir: m.Dir, LiteFSURL: m.URL})
+		var peers []string
+		for _, o := range c.Nodes {
+			if _, ok := o.Mount(m.Shard); ok && o.Name != n.Name {
+				peers = append(peers, o.URL)
+			}
+		}
+		nc.Shards = append(nc.Shards, nodeShards{ID: m.Shard, Dir: m.Dir, LiteFSURL: m.URL, Peers: peers})
 	}
 	return nc
 }
@@ -108,7 +117,7 @@ func (c *Cluster) writeConfigs() error {
 			return fmt.Errorf("cluster: %w", err)
 		}
 		header := fmt.Sprintf("%s of the local cluster in %s.\nWritten by `couponpop cluster up`: edits are overwritten.", n.Name, c.Dir)
-		if err := writeYAML(n.Config, header, appConfig(n)); err != nil {
+		if err := writeYAML(n.Config, header, c.appConfig(n)); err != nil {
 			return err
 		}
 		for _, m := range n.Mounts {

@@ -6,7 +6,7 @@
 // Layout of a cluster directory D:
 //
 //	D/cluster.json            what runs: binaries, ports, pids, roles (see Cluster)
-//	D/nodeN.yml               the app config of node N (addr, data, advertise-url, shards)
+//	D/nodeN.yml               the app config of node N (addr, data, advertise-url, shards+peers)
 //	D/nodeN/app.log           the app's stdout and stderr
 //	D/nodeN/data/             the node's plain-file shards (those not on LiteFS)
 //	D/nodeN/sS/litefs.yml     the LiteFS config of shard S on node N

@@ -3,9 +3,11 @@ package server
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"net/http"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/couponpop/couponpop"
@@ -195,45 +197,50 @@ func (s *Server) handleMyCoupons(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	me := callerFrom(r.Context()).MemberID
-	type found struct {
-		db *store.DB
-		c  *couponpop.Coupon
-	}
-	perShard, err := fanOut(r.Context(), s.shards.districtShards(), func(ctx context.Context, db *store.DB) ([]found, error) {
+	var remoteHasMore atomic.Bool
+	all, missing, err := gather(s, r, s.shardNumbers(), func(ctx context.Context, db *store.DB) ([]couponResponse, error) {
 		cs, err := db.CouponsByMember(ctx, me, status, after, size+1)
-		out := make([]found, len(cs))
-		for i, c := range cs {
-			out[i] = found{db, c}
+		if err != nil {
+			return nil, err
 		}
-		return out, err
+		views := make([]couponResponse, len(cs))
+		for i, c := range cs {
+			if views[i], err = s.couponView(ctx, db, c); err != nil {
+				return nil, err
+			}
+		}
+		return views, nil
+	}, func(data json.RawMessage) ([]couponResponse, error) {
+		var p couponPage
+		err := json.Unmarshal(data, &p)
+		if p.HasNext {
+			remoteHasMore.Store(true) // a remote page holds size; more follow there
+		}
+		return p.Coupons, err
 	})
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	all := slices.Concat(perShard...)
 	sign := 1
 	if status != couponpop.CouponIssued {
 		sign = -1
 	}
-	slices.SortFunc(all, func(a, b found) int {
-		return sign * cmp.Or(a.c.EventEndAt.Compare(b.c.EventEndAt), cmp.Compare(a.c.ID, b.c.ID))
+	slices.SortFunc(all, func(a, b couponResponse) int {
+		return sign * cmp.Or(a.Event.Period.EndAt.Compare(b.Event.Period.EndAt.Time), cmp.Compare(a.ID, b.ID))
 	})
-	page := couponPage{Size: size, Coupons: []couponResponse{}}
+	page := couponPage{Size: size, Coupons: all, HasNext: remoteHasMore.Load()}
 	if len(all) > size {
-		all, page.HasNext = all[:size], true
-		last := all[size-1].c
-		page.NextCursor = &couponCursor{couponpop.Time{Time: last.EventEndAt}, last.ID}
+		page.Coupons, page.HasNext = all[:size], true
 	}
-	for _, f := range all {
-		view, err := s.couponView(r.Context(), f.db, f.c)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		page.Coupons = append(page.Coupons, view)
+	if page.HasNext {
+		last := page.Coupons[len(page.Coupons)-1]
+		page.NextCursor = &couponCursor{last.Event.Period.EndAt, last.ID}
 	}
-	writeData(w, http.StatusOK, page)
+	if page.Coupons == nil {
+		page.Coupons = []couponResponse{}
+	}
+	writeGathered(w, page, missing)
 }
 
 type useRequest struct {

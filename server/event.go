@@ -84,29 +84,21 @@ type storeEvent struct {
 	Remaining    int            `json:"remaining"`
 }
 
-// attachEvents adds each store's running events.
-func (s *Server) attachEvents(ctx context.Context, stores []nearbyStore) error {
-	byShard := map[*store.DB][]int64{}
+// attachEvents adds the running events of each store, all of shard db.
+func (s *Server) attachEvents(ctx context.Context, db *store.DB, stores []nearbyStore) error {
+	ids := make([]int64, len(stores))
 	index := map[int64]int{}
 	for i, st := range stores {
-		db, err := s.shards.ByID(st.ID, couponpop.Errorf(couponpop.EStoreNotFound, "store not found"))
-		if err != nil {
-			continue
-		}
-		byShard[db] = append(byShard[db], st.ID)
-		index[st.ID] = i
+		ids[i], index[st.ID] = st.ID, i
 	}
-	now := s.now()
-	for db, ids := range byShard {
-		events, err := db.RunningEvents(ctx, ids, now)
-		if err != nil {
-			return err
-		}
-		for _, e := range events {
-			st := &stores[index[e.StoreID]]
-			st.Events = append(st.Events, storeEvent{e.ID, e.Name, couponpop.Time{Time: e.StartAt},
-				couponpop.Time{Time: e.EndAt}, e.TotalCount, e.Remaining()})
-		}
+	events, err := db.RunningEvents(ctx, ids, s.now())
+	if err != nil {
+		return err
+	}
+	for _, e := range events {
+		st := &stores[index[e.StoreID]]
+		st.Events = append(st.Events, storeEvent{e.ID, e.Name, couponpop.Time{Time: e.StartAt},
+			couponpop.Time{Time: e.EndAt}, e.TotalCount, e.Remaining()})
 	}
 	return nil
 }

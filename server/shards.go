@@ -16,24 +16,36 @@ type Shards struct {
 	Map      *geo.ShardMap
 	Global   *store.DB
 	District map[int]*store.DB
+	// Remote lists, for district shards this node does not hold, the app
+	// URLs of the nodes that do.
+	Remote map[int][]string
 }
 
-// ByID returns the shard that owns id, or notFound when no held shard does.
+// ByID returns the shard that owns id. When another node holds it, the
+// error is a heldElsewhere that writeError answers by forwarding; when no
+// node does, it is notFound.
 func (sh *Shards) ByID(id int64, notFound *couponpop.Error) (*store.DB, error) {
-	if db := sh.District[couponpop.ShardOfID(id)]; db != nil && couponpop.ValidID(id) {
+	if !couponpop.ValidID(id) {
+		return nil, notFound
+	}
+	shard := couponpop.ShardOfID(id)
+	if db := sh.District[shard]; db != nil {
 		return db, nil
 	}
-	return nil, notFound
+	return nil, sh.notHeld(shard, notFound)
 }
 
-// At returns the shard and district of a point, or OUT_OF_SERVICE_AREA.
+// At returns the shard and district of a point, or OUT_OF_SERVICE_AREA, or
+// heldElsewhere when another node holds the point's shard.
 func (sh *Shards) At(lat, lng float64) (*store.DB, geo.District, error) {
 	shard, district, ok := sh.Map.ShardAt(lat, lng)
-	db := sh.District[shard]
-	if !ok || db == nil {
+	if !ok {
 		return nil, geo.District{}, couponpop.Errorf(couponpop.EOUTOFAREA, "(%.6f, %.6f) is outside the service area", lat, lng)
 	}
-	return db, district, nil
+	if db := sh.District[shard]; db != nil {
+		return db, district, nil
+	}
+	return nil, district, sh.notHeld(shard, couponpop.Errorf(couponpop.EUNAVAILABLE, "no node holds shard %d of %s", shard, district.Name))
 }
 
 // districtShards returns the held district shards in shard order.

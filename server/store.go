@@ -53,17 +53,18 @@ func newStoreResponse(st *couponpop.Store) storeResponse {
 
 // nearbyStore is one row of GET /stores.
 type nearbyStore struct {
-	ID            int64        `json:"id"`
-	Name          string       `json:"name"`
-	Address       string       `json:"address"`
-	Dong          string       `json:"dong"`
-	StoreCategory string       `json:"storeCategory"`
-	Latitude      float64      `json:"latitude"`
-	Longitude     float64      `json:"longitude"`
-	ImageURL      string       `json:"imageUrl"`
-	Distance      float64      `json:"distance"` // km, 2 decimals
-	Events        []storeEvent `json:"events,omitempty"`
-	distanceM     float64
+	ID            int64   `json:"id"`
+	Name          string  `json:"name"`
+	Address       string  `json:"address"`
+	Dong          string  `json:"dong"`
+	StoreCategory string  `json:"storeCategory"`
+	Latitude      float64 `json:"latitude"`
+	Longitude     float64 `json:"longitude"`
+	ImageURL      string  `json:"imageUrl"`
+	Distance      float64 `json:"distance"` // km, 2 decimals
+	// DistanceMeters [ext] is the exact distance; nodes merge by it.
+	DistanceMeters float64      `json:"distanceMeters"`
+	Events         []storeEvent `json:"events,omitempty"`
 }
 
 func (s *Server) handleNearbyStores(w http.ResponseWriter, r *http.Request) {
@@ -85,38 +86,34 @@ func (s *Server) handleNearbyStores(w http.ResponseWriter, r *http.Request) {
 	if openNow {
 		nq.OpenAt = s.now()
 	}
-	found, err := s.nearby(r.Context(), nq)
+	out, missing, err := gather(s, r, s.shards.Map.ShardsTouching(lat, lng, nq.RadiusMeters),
+		func(ctx context.Context, db *store.DB) ([]nearbyStore, error) {
+			found, err := db.Nearby(ctx, nq)
+			if err != nil {
+				return nil, err
+			}
+			rows := make([]nearbyStore, len(found))
+			for i, f := range found {
+				rows[i] = nearbyStore{ID: f.ID, Name: f.Name, Address: f.Address, Dong: f.Dong, StoreCategory: f.StoreCategory,
+					Latitude: f.Latitude, Longitude: f.Longitude, ImageURL: f.ImageURL,
+					Distance: math.Round(f.DistanceMeters/10) / 100, DistanceMeters: f.DistanceMeters}
+			}
+			if withEvents {
+				err = s.attachEvents(ctx, db, rows)
+			}
+			return rows, err
+		}, unwrapList[nearbyStore])
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	out := make([]nearbyStore, len(found))
-	for i, f := range found {
-		out[i] = nearbyStore{ID: f.ID, Name: f.Name, Address: f.Address, Dong: f.Dong, StoreCategory: f.StoreCategory,
-			Latitude: f.Latitude, Longitude: f.Longitude, ImageURL: f.ImageURL,
-			Distance: math.Round(f.DistanceMeters/10) / 100}
-	}
-	if withEvents {
-		if err := s.attachEvents(r.Context(), out); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-	}
-	writeData(w, http.StatusOK, out)
-}
-
-// nearby queries every held shard the circle touches and merges by distance.
-func (s *Server) nearby(ctx context.Context, q store.NearbyQuery) ([]store.NearbyStore, error) {
-	perShard, err := fanOut(ctx, s.shards.touching(q.Latitude, q.Longitude, q.RadiusMeters),
-		func(ctx context.Context, db *store.DB) ([]store.NearbyStore, error) { return db.Nearby(ctx, q) })
-	if err != nil {
-		return nil, err
-	}
-	merged := slices.Concat(perShard...)
-	slices.SortFunc(merged, func(a, b store.NearbyStore) int {
+	slices.SortFunc(out, func(a, b nearbyStore) int {
 		return cmp.Or(cmp.Compare(a.DistanceMeters, b.DistanceMeters), cmp.Compare(a.ID, b.ID))
 	})
-	return merged[:min(len(merged), q.Limit)], nil
+	if out == nil {
+		out = []nearbyStore{}
+	}
+	writeGathered(w, out[:min(len(out), limit)], missing)
 }
 
 func (s *Server) handleGetStore(w http.ResponseWriter, r *http.Request) {
@@ -156,19 +153,26 @@ func (s *Server) ownStoreFromPath(r *http.Request, denied string) (*couponpop.St
 }
 
 func (s *Server) handleMyStores(w http.ResponseWriter, r *http.Request) {
-	all, err := s.ownerStores(r.Context(), callerFrom(r.Context()).MemberID)
+	me := callerFrom(r.Context()).MemberID
+	out, missing, err := gather(s, r, s.shardNumbers(), func(ctx context.Context, db *store.DB) ([]storeResponse, error) {
+		stores, err := db.StoresByMember(ctx, me)
+		rows := make([]storeResponse, len(stores))
+		for i, st := range stores {
+			rows[i] = newStoreResponse(st)
+		}
+		return rows, err
+	}, unwrapList[storeResponse])
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	slices.SortFunc(all, func(a, b *couponpop.Store) int {
-		return cmp.Or(b.CreatedAt.Compare(a.CreatedAt), cmp.Compare(b.ID, a.ID))
+	slices.SortFunc(out, func(a, b storeResponse) int {
+		return cmp.Or(b.CreatedAt.Compare(a.CreatedAt.Time), cmp.Compare(b.ID, a.ID))
 	})
-	out := make([]storeResponse, len(all))
-	for i, st := range all {
-		out[i] = newStoreResponse(st)
+	if out == nil {
+		out = []storeResponse{}
 	}
-	writeData(w, http.StatusOK, out)
+	writeGathered(w, out, missing)
 }
 
 // ownerStores returns the owner's stores from every held shard.

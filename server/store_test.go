@@ -552,7 +552,7 @@ func TestNearby(t *testing.T) {
 	r := ts.do("GET", "/api/v1/stores?"+nearbyQuery(hongdaeLat, hongdaeLng).Encode(), customer, nil)
 	var raw []map[string]any
 	r.data(t, &raw)
-	wantKeys := []string{"address", "distance", "dong", "id", "imageUrl", "latitude", "longitude", "name", "storeCategory"}
+	wantKeys := []string{"address", "distance", "distanceMeters", "dong", "id", "imageUrl", "latitude", "longitude", "name", "storeCategory"}
 	for _, m := range raw {
 		var got []string
 		for k := range m {

@@ -30,6 +30,8 @@ type Options struct {
 	Now func() time.Time
 	// ReadConns is the size of the read pool; 0 means 8.
 	ReadConns int
+	// Search configures store search (embedder, logger).
+	Search SearchOptions
 }
 
 // DB is one shard's SQLite file.
@@ -44,6 +46,9 @@ type DB struct {
 	claimsOnce sync.Once
 	claims     atomic.Pointer[claimWriter]
 	gates      eventGates
+	nearby     nearbyStmts
+
+	search *searchState
 }
 
 // FileName is the name of a shard's database file inside a data directory.
@@ -71,12 +76,14 @@ func Open(ctx context.Context, path string, shard int, opts Options) (*DB, error
 		db.write.Close()
 		return nil, err
 	}
+	db.search = newSearchState(db, opts.Search)
 	if !opts.Replica {
 		if err := db.Prepare(ctx); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("open shard %d at %s: %w", shard, path, err)
 		}
 	}
+	db.search.startFollower()
 	return db, nil
 }
 
@@ -113,7 +120,10 @@ func (db *DB) Prepare(ctx context.Context) error {
 			return fmt.Errorf("WAL mode did not take effect (journal_mode=%s)", mode)
 		}
 	}
-	return db.migrate(ctx)
+	if err := db.migrate(ctx); err != nil {
+		return err
+	}
+	return db.prepareSearch(ctx)
 }
 
 // Close stops the claim writer and closes both pools.
@@ -121,6 +131,12 @@ func (db *DB) Close() error {
 	if w := db.claimWriterIfStarted(); w != nil {
 		w.stop()
 	}
+	for _, st := range []*sql.Stmt{db.nearby.cells, db.nearby.byIDs} {
+		if st != nil {
+			st.Close()
+		}
+	}
+	db.search.close()
 	return errors.Join(db.read.Close(), db.write.Close())
 }
 

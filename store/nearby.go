@@ -1,8 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"database/sql"
+	"encoding/json"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/couponpop/couponpop"
@@ -29,33 +33,67 @@ type candidate struct {
 	distanceMeters float64
 }
 
-// Nearby returns the stores within the radius, nearest first (ties by ID).
-// It scans the cell index over the circle's S2 covering, keeps the points
-// whose exact distance is within the radius, then loads only those rows.
+// firstRingMeters is the first radius Nearby tries: in a dense district it
+// already holds the nearest hundred stores.
+const firstRingMeters = 200
+
+// nearbyStmts are Nearby's statements, prepared once per DB.
+type nearbyStmts struct {
+	once  sync.Once
+	err   error
+	cells *sql.Stmt // candidates in one cell-key range
+	byIDs *sql.Stmt // rows of a JSON list of ids
+}
+
+func (db *DB) nearbyStatements(ctx context.Context) (*nearbyStmts, error) {
+	n := &db.nearby
+	n.once.Do(func() {
+		if n.cells, n.err = db.read.PrepareContext(ctx, `SELECT id, latitude, longitude FROM stores
+			WHERE cell BETWEEN ?1 AND ?2 AND deleted_at IS NULL AND (?3 = '' OR category = ?3)`); n.err != nil {
+			return
+		}
+		n.byIDs, n.err = db.read.PrepareContext(ctx, `SELECT `+storeColumns+` FROM stores
+			WHERE deleted_at IS NULL AND id IN (SELECT value FROM json_each(?))`)
+	})
+	return n, n.err
+}
+
+// Nearby returns the stores within the radius, nearest first (ties by ID),
+// at most Limit. It scans the cell index over an S2 covering of a circle,
+// keeps the points whose exact distance is inside, then loads only the rows
+// it returns. Without an opening-hours filter it widens the circle from
+// 200 m, doubling, and stops as soon as a circle holds Limit stores: they
+// are then the nearest of the whole radius.
 func (db *DB) Nearby(ctx context.Context, q NearbyQuery) ([]NearbyStore, error) {
-	cands, err := db.nearbyCandidates(ctx, q)
+	stmts, err := db.nearbyStatements(ctx)
 	if err != nil {
 		return nil, err
 	}
+	var cands []candidate
+	ring := q.RadiusMeters
+	if q.OpenAt.IsZero() {
+		ring = min(q.RadiusMeters, firstRingMeters)
+	}
+	for {
+		if cands, err = db.candidatesWithin(ctx, stmts, q, ring); err != nil {
+			return nil, err
+		}
+		if len(cands) >= q.Limit || ring >= q.RadiusMeters {
+			break
+		}
+		ring = min(2*ring, q.RadiusMeters)
+	}
 	out := make([]NearbyStore, 0, min(len(cands), q.Limit))
-	// Load rows a page at a time: filters may drop some of the nearest.
+	// Load rows a page at a time: the hours filter may drop some.
 	for start := 0; start < len(cands) && len(out) < q.Limit; start += q.Limit {
 		page := cands[start:min(start+q.Limit, len(cands))]
-		ids := make([]int64, len(page))
-		for i, c := range page {
-			ids[i] = c.id
-		}
-		stores, err := db.StoresByIDs(ctx, ids)
+		byID, err := db.storesByID(ctx, stmts, page)
 		if err != nil {
 			return nil, err
 		}
-		byID := make(map[int64]*couponpop.Store, len(stores))
-		for _, s := range stores {
-			byID[s.ID] = s
-		}
 		for _, c := range page {
 			s := byID[c.id]
-			if s == nil || (q.Category != "" && s.StoreCategory != q.Category) || (!q.OpenAt.IsZero() && !s.OpenAt(q.OpenAt)) {
+			if s == nil || (!q.OpenAt.IsZero() && !s.OpenAt(q.OpenAt)) {
 				continue
 			}
 			out = append(out, NearbyStore{Store: s, DistanceMeters: c.distanceMeters})
@@ -67,21 +105,12 @@ func (db *DB) Nearby(ctx context.Context, q NearbyQuery) ([]NearbyStore, error) 
 	return out, nil
 }
 
-func (db *DB) nearbyCandidates(ctx context.Context, q NearbyQuery) ([]candidate, error) {
-	conn, err := db.read.Conn(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer conn.Close()
-	stmt, err := conn.PrepareContext(ctx, `SELECT id, latitude, longitude FROM stores
-		WHERE cell BETWEEN ? AND ? AND deleted_at IS NULL`)
-	if err != nil {
-		return nil, err
-	}
-	defer stmt.Close()
+// candidatesWithin returns the stores within radiusMeters of the query
+// point (and of its category), nearest first.
+func (db *DB) candidatesWithin(ctx context.Context, stmts *nearbyStmts, q NearbyQuery, radiusMeters float64) ([]candidate, error) {
 	var cands []candidate
-	for _, r := range geo.CoverCircle(q.Latitude, q.Longitude, q.RadiusMeters) {
-		rows, err := stmt.QueryContext(ctx, r.Min, r.Max)
+	for _, r := range geo.CoverCircle(q.Latitude, q.Longitude, radiusMeters) {
+		rows, err := stmts.cells.QueryContext(ctx, r.Min, r.Max, q.Category)
 		if err != nil {
 			return nil, err
 		}
@@ -92,7 +121,7 @@ func (db *DB) nearbyCandidates(ctx context.Context, q NearbyQuery) ([]candidate,
 				rows.Close()
 				return nil, err
 			}
-			if d := geo.DistanceMeters(q.Latitude, q.Longitude, lat, lng); d <= q.RadiusMeters {
+			if d := geo.DistanceMeters(q.Latitude, q.Longitude, lat, lng); d <= radiusMeters {
 				cands = append(cands, candidate{id, d})
 			}
 		}
@@ -102,13 +131,30 @@ func (db *DB) nearbyCandidates(ctx context.Context, q NearbyQuery) ([]candidate,
 		}
 	}
 	slices.SortFunc(cands, func(a, b candidate) int {
-		if a.distanceMeters != b.distanceMeters {
-			if a.distanceMeters < b.distanceMeters {
-				return -1
-			}
-			return 1
-		}
-		return int(a.id - b.id)
+		return cmp.Or(cmp.Compare(a.distanceMeters, b.distanceMeters), cmp.Compare(a.id, b.id))
 	})
 	return cands, nil
+}
+
+// storesByID loads the rows of the candidates in one query.
+func (db *DB) storesByID(ctx context.Context, stmts *nearbyStmts, cands []candidate) (map[int64]*couponpop.Store, error) {
+	ids := make([]int64, len(cands))
+	for i, c := range cands {
+		ids[i] = c.id
+	}
+	list, _ := json.Marshal(ids)
+	rows, err := stmts.byIDs.QueryContext(ctx, string(list))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	byID := make(map[int64]*couponpop.Store, len(ids))
+	for rows.Next() {
+		s, err := scanStore(rows)
+		if err != nil {
+			return nil, err
+		}
+		byID[s.ID] = s
+	}
+	return byID, rows.Err()
 }

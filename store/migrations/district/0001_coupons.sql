@@ -25,8 +25,9 @@ CREATE TABLE stores (
 	updated_at         INTEGER NOT NULL,
 	deleted_at         INTEGER
 );
--- Covering index for nearby: range scans on cell read the position too.
-CREATE INDEX stores_cell ON stores (cell, latitude, longitude) WHERE deleted_at IS NULL;
+-- Covering index for nearby: range scans on cell read the position and
+-- category too.
+CREATE INDEX stores_cell ON stores (cell, latitude, longitude, category) WHERE deleted_at IS NULL;
 CREATE INDEX stores_member ON stores (member_id, id) WHERE deleted_at IS NULL;
 
 CREATE TABLE coupon_events (

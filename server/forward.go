@@ -72,7 +72,9 @@ func (s *Server) writesHere(w http.ResponseWriter, r *http.Request, shard int) b
 	}
 	hops, _ := strconv.Atoi(r.Header.Get(hopHeader))
 	switch {
-	case primary == "":
+	case primary == "" || (s.self != "" && strings.TrimRight(primary, "/") == s.self):
+		// No primary, or LiteFS names this node while it cannot write (a
+		// lease in transition): forwarding would loop.
 		s.writeError(w, r, couponpop.Errorf(couponpop.EUNAVAILABLE, "shard %d has no primary right now; retry shortly", shard))
 	case hops >= maxHops:
 		s.writeError(w, r, couponpop.Errorf(couponpop.EUNAVAILABLE, "write to shard %d forwarded %d times without reaching its primary; retry shortly", shard, hops))

@@ -60,6 +60,7 @@ func (s *Server) handleSignup(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	s.setGlobalPosition(w, r)
 	writeData(w, http.StatusCreated, signupResponse{m.ID, m.Email, m.Username, m.PhoneNumber, m.MemberType})
 }
 
@@ -176,6 +177,7 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	s.setGlobalPosition(w, r)
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -203,6 +205,7 @@ func (s *Server) handleWithdraw(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	s.setGlobalPosition(w, r)
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -252,5 +255,14 @@ func (s *Server) handleUpdateMe(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	s.setGlobalPosition(w, r)
 	writeData(w, http.StatusOK, m)
+}
+
+// setGlobalPosition adds shard 0's commit position to a member write's
+// response, so the client can read its write on any replica.
+func (s *Server) setGlobalPosition(w http.ResponseWriter, r *http.Request) {
+	if pos, err := s.shards.Global.Position(r.Context()); err == nil {
+		setPosition(w, store.GlobalShard, pos)
+	}
 }

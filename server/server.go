@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/couponpop/couponpop"
@@ -28,6 +29,9 @@ type Config struct {
 	Now        func() time.Time
 	// Roles says who writes each shard; nil means this node writes all.
 	Roles Roles
+	// AdvertiseURL is how other nodes reach this one: a primary URL equal
+	// to it is never forwarded to.
+	AdvertiseURL string
 	// ReadWaitMax bounds how long a read with a Couponpop-Position waits
 	// for this node to catch up; default 2 s.
 	ReadWaitMax time.Duration
@@ -46,6 +50,7 @@ type Server struct {
 	ready      chan struct{}
 
 	roles            Roles
+	self             string
 	readWaitMax      time.Duration
 	forwardTransport *http.Transport
 	metrics          metrics
@@ -82,6 +87,7 @@ func New(cfg Config, shards *Shards) (*Server, error) {
 		ready:      make(chan struct{}),
 
 		roles:            cfg.Roles,
+		self:             strings.TrimRight(cfg.AdvertiseURL, "/"),
 		readWaitMax:      cfg.ReadWaitMax,
 		forwardTransport: newForwardTransport(),
 	}

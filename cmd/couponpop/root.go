@@ -11,6 +11,6 @@ func newRootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newServeCmd(), newJobsCmd(), newBenchCmd())
+	root.AddCommand(newServeCmd(), newJobsCmd(), newBenchCmd(), newClusterCmd())
 	return root
 }

@@ -127,7 +127,7 @@ func serve(ctx context.Context, cfg Config) error {
 			return fmt.Errorf("demo data: %w", err)
 		}
 	}
-	srv, err := server.New(server.Config{JWTSecret: secret, Logger: log, Roles: roles}, shards)
+	srv, err := server.New(server.Config{JWTSecret: secret, Logger: log, Roles: roles, AdvertiseURL: cfg.AdvertiseURL}, shards)
 	if err != nil {
 		return err
 	}

@@ -99,10 +99,11 @@ func newLogger(level string) *slog.Logger {
 // ends.
 func serve(ctx context.Context, cfg Config) error {
 	log := newLogger(cfg.LogLevel)
-	shardMap, err := loadShardMap(cfg.ShardMap)
+	plan, err := loadShardPlan(cfg.ShardMap)
 	if err != nil {
 		return err
 	}
+	shardMap := plan.Map
 	var shards *server.Shards
 	var roles server.Roles
 	if len(cfg.Shards) > 0 {
@@ -116,6 +117,7 @@ func serve(ctx context.Context, cfg Config) error {
 		return err
 	}
 	defer shards.Close()
+	shards.Remote = remoteShards(plan, shards, cfg.AdvertiseURL)
 	secret, err := jwtSecret(cfg)
 	if err != nil {
 		return err
@@ -139,6 +141,23 @@ func serve(ctx context.Context, cfg Config) error {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	return srv.Serve(ctx, ln)
+}
+
+// remoteShards lists, for each shard of the plan this node does not hold,
+// the other nodes that do.
+func remoteShards(plan shardPlan, shards *server.Shards, self string) map[int][]string {
+	remote := map[int][]string{}
+	for shard, urls := range plan.Nodes {
+		if shard == store.GlobalShard || shards.District[shard] != nil {
+			continue
+		}
+		for _, u := range urls {
+			if strings.TrimRight(u, "/") != strings.TrimRight(self, "/") {
+				remote[shard] = append(remote[shard], strings.TrimRight(u, "/"))
+			}
+		}
+	}
+	return remote
 }
 
 // pprofMux serves Go's profiles under /debug/pprof/.

@@ -20,6 +20,10 @@ type Cluster struct {
 	LiteFSBin string `json:"litefsBin"`
 	AppBin    string `json:"appBin,omitempty"` // "" when started without apps
 	Nodes     []Node `json:"nodes"`
+	// ShardMap is the shard map file (D/shardmap.yml) and Districts its
+	// districts per shard; both empty without Spec.ShardMap.
+	ShardMap  string           `json:"shardMap,omitempty"`
+	Districts map[int][]string `json:"districts,omitempty"`
 }
 
 // Node is one node: an app process and its LiteFS mounts.
@@ -125,6 +129,9 @@ func (c *Cluster) Replicas(shard int) []Mount {
 // anything.
 func plan(spec Spec, dir, litefsBin, appBin string) *Cluster {
 	c := &Cluster{Dir: dir, BasePort: spec.BasePort, LiteFSBin: litefsBin, AppBin: appBin}
+	if spec.ShardMap != nil {
+		c.ShardMap, c.Districts = shardMapPath(dir), spec.ShardMap
+	}
 	shards := slices.Clone(spec.Shards)
 	slices.Sort(shards)
 	for i := 1; i <= spec.Nodes; i++ {

@@ -63,6 +63,7 @@ type nodeConfig struct {
 	Addr         string       `yaml:"addr"`
 	Data         string       `yaml:"data"`
 	AdvertiseURL string       `yaml:"advertise-url"`
+	ShardMap     string       `yaml:"shard-map,omitempty"`
 	Shards       []nodeShards `yaml:"shards,omitempty"`
 }
 
@@ -80,6 +81,7 @@ func (c *Cluster) appConfig(n Node) nodeConfig {
 		Addr:         strings.TrimPrefix(n.URL, "http://"),
 		Data:         n.DataDir,
 		AdvertiseURL: n.URL,
+		ShardMap:     c.ShardMap,
 	}
 	for _, m := range n.Mounts {
 		var peers []string
@@ -112,6 +114,9 @@ func writeYAML(path, header string, v any) error {
 
 // writeConfigs creates every directory and config file of c.
 func (c *Cluster) writeConfigs() error {
+	if err := c.writeShardMap(); err != nil {
+		return err
+	}
 	for _, n := range c.Nodes {
 		if err := os.MkdirAll(n.DataDir, 0o755); err != nil {
 			return fmt.Errorf("cluster: %w", err)

@@ -7,6 +7,7 @@
 //
 //	D/cluster.json            what runs: binaries, ports, pids, roles (see Cluster)
 //	D/nodeN.yml               the app config of node N (addr, data, advertise-url, shards+peers)
+//	D/shardmap.yml            districts and nodes of each shard (with Spec.ShardMap)
 //	D/nodeN/app.log           the app's stdout and stderr
 //	D/nodeN/data/             the node's plain-file shards (those not on LiteFS)
 //	D/nodeN/sS/litefs.yml     the LiteFS config of shard S on node N
@@ -59,6 +60,11 @@ type Spec struct {
 	// its primary. A shard missing from it is on every node with node1 as
 	// primary. Shard 0 is always on every node.
 	Placement map[int][]int
+	// ShardMap, when set, lists the districts of each district shard (its
+	// keys are Shards without 0). Up then writes D/shardmap.yml with these
+	// districts and the nodes holding each shard, and every nodeN.yml names
+	// it as shard-map. Nil leaves the apps on the built-in Seoul map.
+	ShardMap map[int][]string
 	// BasePort is P of the port scheme; 0 means DefaultBasePort.
 	BasePort int
 	// LiteFSBin is the litefs binary; "" means FindLiteFS("").
@@ -132,7 +138,7 @@ func (s Spec) Validate() error {
 			return fmt.Errorf("cluster: Placement: shard %d names a node twice", sh)
 		}
 	}
-	return nil
+	return s.validateShardMap()
 }
 
 func uniq(a []int) []int {

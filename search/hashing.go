@@ -42,7 +42,7 @@ func NewHashingEmbedder(dims int) *HashingEmbedder {
 
 // Model names the scheme, its version and the dimensions.
 func (h *HashingEmbedder) Model() string {
-	return fmt.Sprintf("hashing-ngram-lexicon-v1@%d", h.dims)
+	return fmt.Sprintf("hashing-ngram-lexicon-v2@%d", h.dims)
 }
 
 // Dimensions returns the vector length.
@@ -185,12 +185,12 @@ var conceptTerms = map[string][]string{
 	"tea":      {"찻집", "녹차", "홍차", "밀크티", "버블티", "공차", "전통차", "tea"},
 	"icecream": {"아이스크림", "젤라또", "젤라토", "빙수", "요거트", "배스킨라빈스", "icecream", "gelato"},
 	"bar": {"술집", "바", "포차", "포장마차", "이자카야", "이자까야", "호프", "맥주", "펍", "와인바", "와인",
-		"칵테일", "선술집", "주점", "요리주점", "막걸리", "소주", "하이볼", "bar", "pub", "beer", "wine", "izakaya"},
+		"칵테일", "선술집", "주점", "요리주점", "막걸리", "소주", "하이볼", "술", "한잔", "혼술", "치맥", "bar", "pub", "beer", "wine", "izakaya"},
 	"quiet":   {"조용", "한적", "아늑", "차분", "고요", "한산", "quiet", "cozy", "calm"},
 	"lively":  {"시끌벅적", "활기", "핫플", "핫플레이스", "힙한", "북적"},
 	"study":   {"카공", "공부", "스터디", "노트북", "콘센트", "와이파이", "study", "laptop", "wifi"},
 	"date":    {"데이트", "분위기", "로맨틱", "커플", "기념일", "date", "romantic"},
-	"chicken": {"치킨", "통닭", "닭강정", "후라이드", "프라이드", "양념치킨", "교촌", "굽네", "bhc", "bbq", "chicken"},
+	"chicken": {"치킨", "통닭", "닭강정", "후라이드", "프라이드", "양념치킨", "치맥", "교촌", "굽네", "bhc", "bbq", "chicken"},
 	"pizza":   {"피자", "도미노", "피자헛", "pizza"},
 	"burger": {"버거", "햄버거", "수제버거", "맥도날드", "버거킹", "롯데리아", "맘스터치", "패스트푸드",
 		"burger", "hamburger", "mcdonalds"},
@@ -211,7 +211,12 @@ var conceptTerms = map[string][]string{
 	"cheap":       {"저렴", "가성비", "싼", "싸게", "할인", "무료", "공짜", "cheap"},
 	"group":       {"단체", "회식", "모임", "단체석", "대관"},
 	"family":      {"가족", "키즈", "어린이", "유아", "family", "kids"},
-	"pet":         {"애견", "반려견", "강아지", "애견동반", "반려동물", "펫", "pet", "dog"},
+	"pet":         {"애견", "반려견", "강아지", "애견동반", "반려동물", "펫", "펫프렌들리", "pet", "dog"},
+	"porridge":    {"죽", "전복죽", "호박죽", "야채죽", "본죽", "porridge"},
+	"hangover":    {"해장", "해장국", "뼈해장국", "숙취", "숙취해소", "국밥", "순대국", "hangover"},
+	"solo":        {"혼밥", "혼술", "1인석", "혼자", "solo"},
+	"asian":       {"태국", "태국음식", "타이", "팟타이", "똠얌꿍", "쌀국수", "베트남", "인도", "커리", "카레", "아시안", "thai", "curry"},
+	"lunchbox":    {"도시락", "한솥", "lunchbox"},
 	"view":        {"뷰", "전망", "루프탑", "테라스", "야경", "오션뷰", "한강뷰", "view", "rooftop", "terrace"},
 	"parking":     {"주차", "주차장", "발렛", "parking"},
 	"takeout":     {"포장", "테이크아웃", "배달", "takeout", "delivery"},

@@ -18,7 +18,7 @@ func embedOne(t *testing.T, e Embedder, text string) []float32 {
 
 func TestHashingEmbedder_DeterministicAndNormalised(t *testing.T) {
 	e := NewHashingEmbedder(0)
-	if e.Dimensions() != 384 || e.Model() != "hashing-ngram-lexicon-v1@384" {
+	if e.Dimensions() != 384 || e.Model() != "hashing-ngram-lexicon-v2@384" {
 		t.Fatalf("dims %d model %q", e.Dimensions(), e.Model())
 	}
 	a := embedOne(t, e, "조용한 카페")
@@ -52,6 +52,9 @@ func TestHashingEmbedder_Lexicon(t *testing.T) {
 		{"버거", "맥도날드 강남점", "스타벅스 강남점"},
 		{"커피 마시고 싶다", "스타벅스 역삼점", "교촌치킨 역삼점"},
 		{"편의점", "GS25 역삼점", "파리바게뜨 역삼점"},
+		{"술", "연남 이자카야", "연남 베이커리"},
+		{"해장", "서초 뼈해장국", "서초 와인바"},
+		{"태국음식", "팟타이와 똠얌꿍", "김치찌개와 제육볶음"},
 	}
 	for _, tt := range tests {
 		q := embedOne(t, e, tt.query)

@@ -19,9 +19,10 @@ var particles = []string{
 }
 
 // stopwords are query filler words that rarely appear in store text: a query
-// drops them unless nothing else is left (강남역 근처 카페 → 강남역 카페).
+// drops them unless nothing else is left (강남역 근처 카페 → 강남역 카페,
+// 조용한 곳 → 조용한).
 var stopwords = map[string]bool{
-	"근처": true, "주변": true, "근방": true, "부근": true, "인근": true, "추천": true,
+	"근처": true, "주변": true, "근방": true, "부근": true, "인근": true, "추천": true, "곳": true,
 }
 
 // KeywordQuery turns what a person typed into an FTS5 MATCH expression for a
@@ -113,9 +114,12 @@ func wordExpr(w string, aliases Aliases, prefix bool) string {
 	if !prefix {
 		core = stripParticles(w)
 	}
-	expr := phrase(Tokens(core), prefix)
+	expr := phrase(Tokens(core), prefix || isSyllable(core))
 	if expr == "" {
 		return ""
+	}
+	if stem, ok := cutShopSuffix(core); ok && !prefix {
+		expr = "(" + expr + " OR " + phrase(Tokens(stem), isSyllable(stem)) + ")"
 	}
 	v, ok := aliases.Lookup(w)
 	if !ok && core != w {
@@ -138,6 +142,31 @@ func wordExpr(w string, aliases Aliases, prefix bool) string {
 	default:
 		return "(" + expr + " OR (" + strings.Join(parts, " AND ") + "))"
 	}
+}
+
+// isSyllable reports whether word is one Hangul syllable. Such a word
+// matches as the start of a longer word too (술 → 술집, 죽 → 죽집), since the
+// index holds a lone syllable only where the text has one.
+func isSyllable(word string) bool {
+	rs := []rune(word)
+	return len(rs) == 1 && classOf(rs[0]) == classHangul
+}
+
+// cutShopSuffix returns the dish of a word of three or more syllables that
+// ends in 집 ("place", "shop"): 치킨집 → 치킨, 중국집 → 중국, so the word also
+// matches stores that name the dish but not the shop. Two-syllable words
+// (빵집, 술집, 맛집) are left whole: their one-syllable stems match too much.
+func cutShopSuffix(word string) (string, bool) {
+	rs := []rune(word)
+	if len(rs) < 3 || rs[len(rs)-1] != '집' {
+		return "", false
+	}
+	for _, r := range rs {
+		if classOf(r) != classHangul {
+			return "", false
+		}
+	}
+	return string(rs[:len(rs)-1]), true
 }
 
 // phrase quotes tokens as one FTS5 phrase, with a trailing * when prefix is

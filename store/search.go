@@ -1,0 +1,488 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/couponpop/couponpop"
+	"github.com/couponpop/couponpop/geo"
+	"github.com/couponpop/couponpop/search"
+)
+
+// SearchQuery asks for stores matching Text.
+type SearchQuery struct {
+	Text     string
+	Category string // "" for any
+	// When RadiusMeters > 0, only stores within RadiusMeters of (Latitude,
+	// Longitude) are returned, and the hybrid ranking lifts nearer ones.
+	Latitude, Longitude float64
+	RadiusMeters        float64
+	Limit               int // results; 0 means 20
+}
+
+// SearchHit is a store found by a search.
+type SearchHit struct {
+	*couponpop.Store
+	// Score orders the hits, higher first: the fused RRF score (with the
+	// distance boost) for hybrid search, bm25 for keyword search, cosine
+	// similarity for vector search.
+	Score          float64
+	DistanceMeters float64 // from the query point; 0 without one
+}
+
+// SearchResult is the answer of a search.
+type SearchResult struct {
+	Hits []SearchHit
+	// KeywordOnly is set when a hybrid search's vector side failed (no
+	// embedder, the embedder down or slower than the timeout) and Hits are
+	// the keyword ranking alone; VectorErr says why.
+	KeywordOnly bool
+	VectorErr   error
+}
+
+// Suggestion is an autocomplete answer.
+type Suggestion struct {
+	ID   int64
+	Name string
+}
+
+// Searcher defaults.
+const (
+	DefaultSearchLimit   = 20
+	DefaultCandidates    = 100
+	DefaultVectorTimeout = 1200 * time.Millisecond
+	// DistanceBoost is how much a hybrid search with a radius lifts a store
+	// at the query point over one at the edge: its fused score is
+	// multiplied by 1 + DistanceBoost·(1 − distance/radius).
+	DistanceBoost = 0.5
+	// maxQueryRunes bounds the text a query reads; the rest is ignored.
+	maxQueryRunes = 200
+)
+
+// ErrNoEmbedder is the vector side's error when a Searcher has no embedder.
+var ErrNoEmbedder = errors.New("no embedder configured")
+
+// Searcher answers store searches over a set of shards: keyword (bm25 over
+// the bigram index), vector (cosine over each shard's in-memory vectors) and
+// hybrid (both fused by reciprocal rank fusion). It is safe for concurrent
+// use; set its fields before the first search.
+type Searcher struct {
+	// Embedder embeds queries. It must be of the model the shards were
+	// opened with (SearchOptions.Embedder). nil means no vector side:
+	// hybrid search is keyword-only and vector search fails.
+	Embedder search.Embedder
+	// Aliases are the nicknames a query word may stand for (스벅 →
+	// 스타벅스); nil means search.DefaultAliases().
+	Aliases search.Aliases
+	// VectorTimeout bounds the vector side of a hybrid search (embedding
+	// the query, mostly); past it the keyword side answers alone. 0 means
+	// DefaultVectorTimeout.
+	VectorTimeout time.Duration
+	// Candidates is how many stores each side of a hybrid search brings to
+	// the fusion; 0 means DefaultCandidates.
+	Candidates int
+
+	aliasOnce sync.Once
+	aliases   search.Aliases
+}
+
+func (s *Searcher) aliasSet() search.Aliases {
+	s.aliasOnce.Do(func() {
+		s.aliases = s.Aliases
+		if s.aliases == nil {
+			s.aliases = search.DefaultAliases()
+		}
+	})
+	return s.aliases
+}
+
+func (s *Searcher) candidates(limit int) int {
+	return max(cmp.Or(s.Candidates, DefaultCandidates), limit)
+}
+
+// searchFilter restricts both sides of a search alike.
+type searchFilter struct {
+	category         string
+	near             bool
+	lat, lng, radius float64 // radius in meters
+}
+
+func filterOf(q SearchQuery) searchFilter {
+	return searchFilter{category: q.Category, near: q.RadiusMeters > 0,
+		lat: q.Latitude, lng: q.Longitude, radius: q.RadiusMeters}
+}
+
+func (f searchFilter) active() bool { return f.category != "" || f.near }
+
+func (f searchFilter) allows(m storeMeta) bool {
+	if f.category != "" && m.category != f.category {
+		return false
+	}
+	return !f.near || geo.DistanceMeters(f.lat, f.lng, m.lat, m.lng) <= f.radius
+}
+
+// normQuery fills in the defaults of q and cuts its text.
+func normQuery(q SearchQuery) SearchQuery {
+	if q.Limit <= 0 {
+		q.Limit = DefaultSearchLimit
+	}
+	if utf8.RuneCountInString(q.Text) > maxQueryRunes {
+		q.Text = string([]rune(q.Text)[:maxQueryRunes])
+	}
+	q.Text = strings.ToValidUTF8(q.Text, " ")
+	return q
+}
+
+// Keyword ranks the stores of dbs by bm25 of the words of q.Text, all
+// words first (KeywordQuery), then, when that finds fewer than q.Limit, the
+// stores matching some of them (KeywordQueryAny) below those.
+func (s *Searcher) Keyword(ctx context.Context, dbs []*DB, q SearchQuery) (SearchResult, error) {
+	q = normQuery(q)
+	ranked, err := s.keywordRanked(ctx, dbs, q, q.Limit)
+	if err != nil {
+		return SearchResult{}, err
+	}
+	hits, err := hydrate(ctx, dbs, ranked, q, false)
+	return SearchResult{Hits: hits}, err
+}
+
+// Semantic ranks the stores of dbs by the cosine similarity of their
+// vectors to the embedded q.Text. It fails when the embedder does.
+func (s *Searcher) Semantic(ctx context.Context, dbs []*DB, q SearchQuery) (SearchResult, error) {
+	q = normQuery(q)
+	if _, ok := search.KeywordQuery(q.Text, s.aliasSet()); !ok {
+		return SearchResult{}, nil // nothing to search for
+	}
+	if s.vectorText(q.Text) == "" {
+		return SearchResult{}, nil // initials only: nothing to embed
+	}
+	ranked, err := s.vectorRanked(ctx, dbs, q, q.Limit)
+	if err != nil {
+		return SearchResult{}, err
+	}
+	hits, err := hydrate(ctx, dbs, ranked, q, false)
+	return SearchResult{Hits: hits}, err
+}
+
+// vectorText is what the vector side embeds for a query: the query with
+// what its nickname words stand for added (스벅 → 스벅 스타벅스, since an
+// embedder cannot know a nickname the keyword side maps by alias), or ""
+// when every word is initial consonants (ㅅㅌㅂㅅ), which carry no meaning
+// to embed and are answered by the keyword side alone.
+func (s *Searcher) vectorText(text string) string {
+	words := strings.Fields(text)
+	initials := true
+	var expanded []string
+	for _, w := range words {
+		if !search.IsChoseong(w) {
+			initials = false
+		}
+		if v, ok := s.aliasSet().Lookup(w); ok {
+			expanded = append(expanded, v)
+		}
+	}
+	if initials {
+		return ""
+	}
+	return strings.Join(append(words, expanded...), " ")
+}
+
+// Hybrid fuses the keyword and vector rankings of up to Candidates stores
+// each, under the same filters, by reciprocal rank fusion (k = 60), and with
+// a radius lifts nearer stores by DistanceBoost. When the vector side fails
+// or takes longer than VectorTimeout, the keyword ranking answers alone.
+func (s *Searcher) Hybrid(ctx context.Context, dbs []*DB, q SearchQuery) (SearchResult, error) {
+	q = normQuery(q)
+	if _, ok := search.KeywordQuery(q.Text, s.aliasSet()); !ok {
+		return SearchResult{}, nil
+	}
+	n := s.candidates(q.Limit)
+	keyword := func(ctx context.Context) ([]int64, error) {
+		ranked, err := s.keywordRanked(ctx, dbs, q, n)
+		return idsOf(ranked), err
+	}
+	var vector func(context.Context) ([]int64, error)
+	if s.Embedder != nil && s.vectorText(q.Text) != "" {
+		vector = func(ctx context.Context) ([]int64, error) {
+			ranked, err := s.vectorRanked(ctx, dbs, q, n)
+			return idsOf(ranked), err
+		}
+	}
+	h, err := search.HybridRank(ctx, cmp.Or(s.VectorTimeout, DefaultVectorTimeout), keyword, vector)
+	if err != nil {
+		return SearchResult{}, err
+	}
+	var res SearchResult
+	switch {
+	case vector == nil && s.Embedder != nil:
+		// Initials only: nothing to embed, and nothing failed.
+	case vector == nil:
+		res.KeywordOnly, res.VectorErr = true, ErrNoEmbedder
+	default:
+		res.KeywordOnly, res.VectorErr = h.KeywordOnly, h.VectorErr
+	}
+	res.Hits, err = hydrate(ctx, dbs, h.Results, q, q.RadiusMeters > 0)
+	return res, err
+}
+
+func idsOf(ranked []search.Scored) []int64 {
+	out := make([]int64, len(ranked))
+	for i, r := range ranked {
+		out[i] = r.ID
+	}
+	return out
+}
+
+// keywordRanked returns up to limit store IDs by bm25 across dbs: matches of
+// every word, then (when too few) matches of some words, scaled below them.
+func (s *Searcher) keywordRanked(ctx context.Context, dbs []*DB, q SearchQuery, limit int) ([]search.Scored, error) {
+	all, ok := search.KeywordQuery(q.Text, s.aliasSet())
+	if !ok {
+		return nil, nil
+	}
+	f := filterOf(q)
+	ranked, err := mergeShards(ctx, dbs, limit, func(ctx context.Context, db *DB) ([]search.Scored, error) {
+		return db.keywordMatch(ctx, all, f, limit)
+	})
+	if err != nil || len(ranked) >= limit {
+		return ranked, err
+	}
+	some, _ := search.KeywordQueryAny(q.Text, s.aliasSet())
+	if some == all {
+		return ranked, nil
+	}
+	more, err := mergeShards(ctx, dbs, limit, func(ctx context.Context, db *DB) ([]search.Scored, error) {
+		return db.keywordMatch(ctx, some, f, limit)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return appendFallback(ranked, more, limit), nil
+}
+
+// appendFallback appends the rows of more that ranked lacks, their scores
+// scaled to stay below the lowest of ranked, up to limit rows.
+func appendFallback(ranked, more []search.Scored, limit int) []search.Scored {
+	seen := make(map[int64]bool, len(ranked))
+	floor := math.Inf(1)
+	for _, r := range ranked {
+		seen[r.ID] = true
+		floor = min(floor, r.Score)
+	}
+	top := 0.0
+	for _, m := range more {
+		top = max(top, m.Score)
+	}
+	for _, m := range more {
+		if len(ranked) >= limit {
+			break
+		}
+		if seen[m.ID] {
+			continue
+		}
+		if !math.IsInf(floor, 1) && top > 0 {
+			m.Score = floor * 0.5 * m.Score / top
+		}
+		ranked = append(ranked, m)
+	}
+	return ranked
+}
+
+// vectorRanked returns up to limit store IDs by cosine similarity to the
+// embedded query across dbs.
+func (s *Searcher) vectorRanked(ctx context.Context, dbs []*DB, q SearchQuery, limit int) ([]search.Scored, error) {
+	if s.Embedder == nil {
+		return nil, ErrNoEmbedder
+	}
+	vec, err := search.EmbedQuery(ctx, s.Embedder, s.vectorText(q.Text))
+	if err != nil {
+		return nil, err
+	}
+	f := filterOf(q)
+	model := s.Embedder.Model()
+	return mergeShards(ctx, dbs, limit, func(ctx context.Context, db *DB) ([]search.Scored, error) {
+		return db.search.vectorSearch(vec, model, f, limit)
+	})
+}
+
+// mergeShards runs fn on every shard in parallel and merges the rankings,
+// best first (ties by ID), keeping limit.
+func mergeShards(ctx context.Context, dbs []*DB, limit int, fn func(ctx context.Context, db *DB) ([]search.Scored, error)) ([]search.Scored, error) {
+	parts := make([][]search.Scored, len(dbs))
+	errs := make([]error, len(dbs))
+	if len(dbs) == 1 {
+		parts[0], errs[0] = fn(ctx, dbs[0])
+	} else {
+		var wg sync.WaitGroup
+		for i, db := range dbs {
+			wg.Go(func() { parts[i], errs[i] = fn(ctx, db) })
+		}
+		wg.Wait()
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	merged := slices.Concat(parts...)
+	slices.SortFunc(merged, func(a, b search.Scored) int {
+		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.ID, b.ID))
+	})
+	return merged[:min(len(merged), limit)], nil
+}
+
+// keywordMatch returns up to limit stores of this shard matching the FTS5
+// expression fts and passing f, by bm25 (as a higher-is-better score).
+func (db *DB) keywordMatch(ctx context.Context, fts string, f searchFilter, limit int) ([]search.Scored, error) {
+	if !f.active() {
+		// store_fts holds live stores only, so it answers alone.
+		return db.scoredRows(ctx, `SELECT rowid, -rank FROM store_fts WHERE store_fts MATCH ? ORDER BY rank LIMIT ?`,
+			nil, fts, limit)
+	}
+	query := `SELECT f.rowid, -f.rank, s.latitude, s.longitude FROM store_fts f JOIN stores s ON s.id = f.rowid
+		WHERE f.store_fts MATCH ? AND s.deleted_at IS NULL`
+	args := []any{fts}
+	if f.category != "" {
+		query += ` AND s.category = ?`
+		args = append(args, f.category)
+	}
+	if f.near {
+		dLat, dLng := boxDegrees(f.lat, f.radius)
+		query += ` AND s.latitude BETWEEN ? AND ? AND s.longitude BETWEEN ? AND ?`
+		args = append(args, f.lat-dLat, f.lat+dLat, f.lng-dLng, f.lng+dLng)
+	}
+	query += ` ORDER BY f.rank`
+	keep := func(lat, lng float64) bool {
+		return !f.near || geo.DistanceMeters(f.lat, f.lng, lat, lng) <= f.radius
+	}
+	return db.scoredRows(ctx, query, keep, append(args, limit)...)
+}
+
+// boxDegrees returns half the sides, in degrees of latitude and longitude,
+// of a box around a point at latitude lat that holds the circle of
+// radiusMeters (with 1% to spare); the exact distance is checked after.
+func boxDegrees(lat, radiusMeters float64) (dLat, dLng float64) {
+	const metersPerDegree = 111_320.0
+	dLat = radiusMeters / metersPerDegree * 1.01
+	cos := math.Cos(lat * math.Pi / 180)
+	if cos < 0.01 {
+		return dLat, 180
+	}
+	return dLat, min(180, dLat/cos)
+}
+
+// scoredRows reads (id, score[, lat, lng]) rows until limit pass keep. The
+// last argument is the limit; it is bound only when the query ends in
+// LIMIT ?.
+func (db *DB) scoredRows(ctx context.Context, query string, keep func(lat, lng float64) bool, args ...any) ([]search.Scored, error) {
+	limit := args[len(args)-1].(int)
+	if keep != nil {
+		args = args[:len(args)-1]
+	}
+	rows, err := db.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("keyword search in shard %d: %w", db.shard, err)
+	}
+	defer rows.Close()
+	var out []search.Scored
+	for rows.Next() && len(out) < limit {
+		var s search.Scored
+		var lat, lng float64
+		dest := []any{&s.ID, &s.Score}
+		if keep != nil {
+			dest = append(dest, &lat, &lng)
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		if keep == nil || keep(lat, lng) {
+			out = append(out, s)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("keyword search in shard %d: %w", db.shard, err)
+	}
+	return out, nil
+}
+
+// hydrate loads the stores of ranked (best first), drops those deleted
+// meanwhile, and with boost set lifts nearer ones by DistanceBoost, keeping
+// q.Limit.
+func hydrate(ctx context.Context, dbs []*DB, ranked []search.Scored, q SearchQuery, boost bool) ([]SearchHit, error) {
+	if !boost && len(ranked) > q.Limit {
+		ranked = ranked[:q.Limit]
+	}
+	byShard := map[int]*DB{}
+	for _, db := range dbs {
+		byShard[db.shard] = db
+	}
+	ids := map[*DB][]int64{}
+	for _, r := range ranked {
+		if db := byShard[couponpop.ShardOfID(r.ID)]; db != nil {
+			ids[db] = append(ids[db], r.ID)
+		}
+	}
+	stores := make(map[int64]*couponpop.Store, len(ranked))
+	for db, list := range ids {
+		found, err := db.StoresByIDs(ctx, list)
+		if err != nil {
+			return nil, err
+		}
+		for _, st := range found {
+			stores[st.ID] = st
+		}
+	}
+	hits := make([]SearchHit, 0, len(ranked))
+	for _, r := range ranked {
+		st := stores[r.ID]
+		if st == nil {
+			continue
+		}
+		h := SearchHit{Store: st, Score: r.Score}
+		if q.RadiusMeters > 0 {
+			h.DistanceMeters = geo.DistanceMeters(q.Latitude, q.Longitude, st.Latitude, st.Longitude)
+			if boost {
+				h.Score *= 1 + DistanceBoost*max(0, 1-h.DistanceMeters/q.RadiusMeters)
+			}
+		}
+		hits = append(hits, h)
+	}
+	if boost {
+		slices.SortStableFunc(hits, func(a, b SearchHit) int { return cmp.Compare(b.Score, a.Score) })
+	}
+	return hits[:min(len(hits), q.Limit)], nil
+}
+
+// Suggest returns up to limit stores whose names start with, or have a word
+// starting with, what was typed: by bm25 over names and initials, then
+// names that start with the prefix first (search.SortByPrefix).
+func (s *Searcher) Suggest(ctx context.Context, dbs []*DB, prefix string, limit int) ([]Suggestion, error) {
+	const pool = 50
+	prefix = normQuery(SearchQuery{Text: prefix}).Text
+	fts, ok := search.SuggestQuery(prefix, s.aliasSet())
+	if !ok {
+		return nil, nil
+	}
+	ranked, err := mergeShards(ctx, dbs, pool, func(ctx context.Context, db *DB) ([]search.Scored, error) {
+		return db.scoredRows(ctx, `SELECT rowid, -rank FROM store_fts WHERE store_fts MATCH ? ORDER BY rank LIMIT ?`, nil, fts, pool)
+	})
+	if err != nil {
+		return nil, err
+	}
+	hits, err := hydrate(ctx, dbs, ranked, SearchQuery{Limit: pool}, false)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Suggestion, len(hits))
+	for i, h := range hits {
+		out[i] = Suggestion{ID: h.ID, Name: h.Name}
+	}
+	search.SortByPrefix(out, prefix, s.aliasSet(), func(x Suggestion) string { return x.Name })
+	return out[:min(len(out), limit)], nil
+}

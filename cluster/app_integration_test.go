@@ -41,6 +41,8 @@ type fakeNodeConfig struct {
 	Addr         string `yaml:"addr"`
 	Data         string `yaml:"data"`
 	AdvertiseURL string `yaml:"advertise-url"`
+	ShardMap     string `yaml:"shard-map"`
+	JWTSecret    string `yaml:"jwt-secret"`
 	Shards       []struct {
 		ID        int      `yaml:"id"`
 		Dir       string   `yaml:"dir"`

@@ -24,6 +24,9 @@ type Cluster struct {
 	// districts per shard; both empty without Spec.ShardMap.
 	ShardMap  string           `json:"shardMap,omitempty"`
 	Districts map[int][]string `json:"districts,omitempty"`
+
+	// jwtSecret is the cluster's JWT secret (SecretFile), set by Up.
+	jwtSecret string
 }
 
 // Node is one node: an app process and its LiteFS mounts.

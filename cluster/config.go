@@ -64,6 +64,7 @@ type nodeConfig struct {
 	Data         string       `yaml:"data"`
 	AdvertiseURL string       `yaml:"advertise-url"`
 	ShardMap     string       `yaml:"shard-map,omitempty"`
+	JWTSecret    string       `yaml:"jwt-secret,omitempty"` // the cluster's one secret: tokens work on every node
 	Shards       []nodeShards `yaml:"shards,omitempty"`
 }
 
@@ -82,6 +83,7 @@ func (c *Cluster) appConfig(n Node) nodeConfig {
 		Data:         n.DataDir,
 		AdvertiseURL: n.URL,
 		ShardMap:     c.ShardMap,
+		JWTSecret:    c.jwtSecret,
 	}
 	for _, m := range n.Mounts {
 		var peers []string

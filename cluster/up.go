@@ -59,6 +59,9 @@ func Up(ctx context.Context, spec Spec) (_ *Cluster, err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("cluster: %w", err)
 	}
+	if c.jwtSecret, err = clusterSecret(dir); err != nil {
+		return nil, err
+	}
 	if err := c.writeConfigs(); err != nil {
 		return nil, err
 	}

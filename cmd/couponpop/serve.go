@@ -103,6 +103,9 @@ func serve(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
+	if err := checkHeld(cfg, plan, cfg.ShardMap); err != nil {
+		return err
+	}
 	shardMap := plan.Map
 	var shards *server.Shards
 	var roles server.Roles

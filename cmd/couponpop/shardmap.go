@@ -1,12 +1,17 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
+	"github.com/couponpop/couponpop"
 	"github.com/couponpop/couponpop/geo"
 	"gopkg.in/yaml.v3"
 )
@@ -50,17 +55,89 @@ func loadShardPlan(path string) (shardPlan, error) {
 	if err != nil {
 		return shardPlan{}, err
 	}
-	for shard, urls := range f.Nodes {
-		if shard != 0 && !slices.Contains(m.Shards(), shard) {
-			return shardPlan{}, fmt.Errorf("shard map %s: nodes: shard %d has no districts", path, shard)
-		}
-		for _, u := range urls {
-			if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
-				return shardPlan{}, fmt.Errorf("shard map %s: nodes: shard %d: %q is not an http(s) URL", path, shard, u)
-			}
-		}
+	if err := checkNodes(m, f.Nodes); err != nil {
+		return shardPlan{}, fmt.Errorf("shard map %s: nodes: %w", path, err)
 	}
 	return shardPlan{Map: m, Nodes: f.Nodes}, nil
+}
+
+// checkNodes checks the nodes: section against the map: only its shards
+// (and 0), http(s) URLs each listed once, and, once any shard lists nodes,
+// nodes for every shard, so that every shard can be reached.
+func checkNodes(m *geo.ShardMap, nodes map[int][]string) error {
+	for _, shard := range slices.Sorted(maps.Keys(nodes)) {
+		if shard != 0 && !slices.Contains(m.Shards(), shard) {
+			return fmt.Errorf("shard %d has no districts (the map's shards are %s)", shard, joinInts(m.Shards()))
+		}
+		seen := map[string]bool{}
+		for _, u := range nodes[shard] {
+			if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+				return fmt.Errorf("shard %d: %q is not an http(s) URL", shard, u)
+			}
+			key := strings.TrimRight(u, "/")
+			if seen[key] {
+				return fmt.Errorf("shard %d: %s is listed twice", shard, u)
+			}
+			seen[key] = true
+		}
+	}
+	if len(nodes) == 0 {
+		return nil
+	}
+	for _, shard := range m.Shards() {
+		if len(nodes[shard]) == 0 {
+			return fmt.Errorf("shard %d has no nodes while other shards do: list the nodes holding it", shard)
+		}
+	}
+	return nil
+}
+
+// checkHeld checks a node's config against the shard plan: the shards it
+// holds on LiteFS must be in the map, and every shard of the map it does
+// not hold must be held by some other node (nodes:). A node whose
+// advertise-url the map lists for a shard must hold that shard. Plain-file
+// nodes (no shards: in the config) hold every shard of the map.
+func checkHeld(cfg Config, plan shardPlan, mapPath string) error {
+	if len(cfg.Shards) == 0 {
+		return nil
+	}
+	name := "the built-in Seoul map"
+	if mapPath != "" {
+		name = "shard map " + mapPath
+	}
+	held := map[int]bool{}
+	for i, sc := range cfg.Shards {
+		if sc.ID != 0 && !slices.Contains(plan.Map.Shards(), sc.ID) {
+			return fmt.Errorf("config: shards[%d]: shard %d is not in %s (its shards are %s)", i, sc.ID, name, joinInts(plan.Map.Shards()))
+		}
+		held[sc.ID] = true
+	}
+	self := strings.TrimRight(cfg.AdvertiseURL, "/")
+	for _, shard := range plan.Map.Shards() {
+		if held[shard] {
+			continue
+		}
+		var others int
+		for _, u := range plan.Nodes[shard] {
+			u = strings.TrimRight(u, "/")
+			if self != "" && u == self {
+				return fmt.Errorf("config: %s lists this node (%s) for shard %d, but its shards: do not hold it", name, self, shard)
+			}
+			others++
+		}
+		if others == 0 {
+			return fmt.Errorf("config: shard %d of %s is not held here (shards:) and no node holds it (nodes: in the shard map)", shard, name)
+		}
+	}
+	return nil
+}
+
+func joinInts(a []int) string {
+	s := make([]string, len(a))
+	for i, n := range a {
+		s[i] = strconv.Itoa(n)
+	}
+	return strings.Join(s, ", ")
 }
 
 func parseShardMapFile(path string) (*geo.ShardMap, shardMapFile, error) {
@@ -72,6 +149,9 @@ func parseShardMapFile(path string) (*geo.ShardMap, shardMapFile, error) {
 	dec := yaml.NewDecoder(strings.NewReader(string(data)))
 	dec.KnownFields(true)
 	if err := dec.Decode(&f); err != nil {
+		if errors.Is(err, io.EOF) {
+			err = errors.New("empty file")
+		}
 		return nil, f, fmt.Errorf("shard map %s: %w", path, err)
 	}
 	districts := geo.Seoul()
@@ -88,13 +168,29 @@ func parseShardMapFile(path string) (*geo.ShardMap, shardMapFile, error) {
 			return nil, f, fmt.Errorf("shard map %s: districts %s: %w", path, gj, err)
 		}
 	}
+	if len(f.Shards) == 0 {
+		return nil, f, fmt.Errorf("shard map %s: shards: none listed", path)
+	}
 	assign := map[string]int{}
-	for shard, names := range f.Shards {
+	for _, shard := range slices.Sorted(maps.Keys(f.Shards)) {
+		names := f.Shards[shard]
+		switch {
+		case shard < 1:
+			return nil, f, fmt.Errorf("shard map %s: shards: %d: shard 0 is the global shard and holds no districts; number district shards from 1", path, shard)
+		case shard > couponpop.MaxShard:
+			return nil, f, fmt.Errorf("shard map %s: shards: %d: at most %d (IDs carry 13 shard bits)", path, shard, couponpop.MaxShard)
+		case len(names) == 0:
+			return nil, f, fmt.Errorf("shard map %s: shards: %d: no districts", path, shard)
+		}
 		for _, name := range names {
-			if prev, ok := assign[name]; ok {
-				return nil, f, fmt.Errorf("shard map %s: district %s is in shard %d and shard %d", path, name, prev, shard)
+			d, ok := districts.ByName(name)
+			if !ok {
+				return nil, f, fmt.Errorf("shard map %s: shards: %d: unknown district %q", path, shard, name)
 			}
-			assign[name] = shard
+			if prev, ok := assign[d.Name]; ok {
+				return nil, f, fmt.Errorf("shard map %s: district %s is in shard %d and shard %d", path, d.Name, prev, shard)
+			}
+			assign[d.Name] = shard
 		}
 	}
 	m, err := geo.NewShardMap(districts, assign)

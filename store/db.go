@@ -92,7 +92,7 @@ func Open(ctx context.Context, path string, shard int, opts Options) (*DB, error
 func openPool(path string, conns int, readOnly bool) (*sql.DB, error) {
 	q := "_busy_timeout=5000&_synchronous=NORMAL&_foreign_keys=on&_txlock=immediate&cache=private&_cache_size=-65536"
 	if readOnly {
-		q = "_busy_timeout=5000&_foreign_keys=on&_query_only=true&cache=private"
+		q = "_busy_timeout=5000&_foreign_keys=on&_query_only=true&cache=private&_cache_size=-32768"
 	}
 	pool, err := sql.Open("sqlite3", "file:"+path+"?"+q)
 	if err != nil {

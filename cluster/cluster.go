@@ -25,6 +25,9 @@ type Cluster struct {
 	ShardMap  string           `json:"shardMap,omitempty"`
 	Districts map[int][]string `json:"districts,omitempty"`
 
+	// Consul is the lease of every shard; nil means static leases.
+	Consul *ConsulLease `json:"consul,omitempty"`
+
 	// jwtSecret is the cluster's JWT secret (SecretFile), set by Up.
 	jwtSecret string
 }
@@ -43,13 +46,16 @@ type Node struct {
 // Mount is one `litefs mount` process: one shard's cluster on one node.
 type Mount struct {
 	Shard   int    `json:"shard"`
-	Primary bool   `json:"primary"` // static lease: candidate, holds the lease
+	Primary bool   `json:"primary"` // holds the lease at Up (a static lease: always)
 	Dir     string `json:"dir"`     // FUSE mount directory
 	DataDir string `json:"dataDir"` // LiteFS data directory
 	URL     string `json:"url"`     // LiteFS HTTP API
 	Config  string `json:"config"`
 	Log     string `json:"log"`
 	PID     int    `json:"pid"` // 0 when not running
+	// Candidate may hold the lease: the primary of a static lease, or a
+	// Consul lease candidate.
+	Candidate bool `json:"candidate,omitempty"`
 }
 
 // DBFile is the file name of a shard's database, as store.FileName names it.
@@ -131,7 +137,7 @@ func (c *Cluster) Replicas(shard int) []Mount {
 // plan lays out the cluster of spec (defaults applied) without starting
 // anything.
 func plan(spec Spec, dir, litefsBin, appBin string) *Cluster {
-	c := &Cluster{Dir: dir, BasePort: spec.BasePort, LiteFSBin: litefsBin, AppBin: appBin}
+	c := &Cluster{Dir: dir, BasePort: spec.BasePort, LiteFSBin: litefsBin, AppBin: appBin, Consul: spec.Consul}
 	if spec.ShardMap != nil {
 		c.ShardMap, c.Districts = shardMapPath(dir), spec.ShardMap
 	}
@@ -161,6 +167,8 @@ func plan(spec Spec, dir, litefsBin, appBin string) *Cluster {
 				URL:     loopbackURL(LiteFSPort(spec.BasePort, sh, i)),
 				Config:  filepath.Join(mdir, "litefs.yml"),
 				Log:     filepath.Join(mdir, "litefs.log"),
+				// A static lease has one candidate: the primary.
+				Candidate: nodes[0] == i || (spec.Consul != nil && spec.Consul.candidate(i)),
 			})
 		}
 		c.Nodes = append(c.Nodes, n)

@@ -33,6 +33,8 @@ type litefsConfig struct {
 		Hostname     string `yaml:"hostname"`
 		AdvertiseURL string `yaml:"advertise-url"`
 		Candidate    bool   `yaml:"candidate"`
+
+		Consul *consulLeaseConfig `yaml:"consul,omitempty"`
 	} `yaml:"lease"`
 	Log struct {
 		Format    string `yaml:"format"`
@@ -88,7 +90,10 @@ func (c *Cluster) appConfig(n Node) nodeConfig {
 	for _, m := range n.Mounts {
 		var peers []string
 		for _, o := range c.Nodes {
-			if _, ok := o.Mount(m.Shard); ok && o.Name != n.Name {
+			om, ok := o.Mount(m.Shard)
+			// On a Consul lease only candidates can take over: they are
+			// the replicas a claim must reach (claim-ack=replica).
+			if ok && o.Name != n.Name && (c.Consul == nil || om.Candidate) {
 				peers = append(peers, o.URL)
 			}
 		}
@@ -141,7 +146,14 @@ func (c *Cluster) writeConfigs() error {
 				"lease.hostname/advertise-url name the primary (%s) on every node: a static\n"+
 				"lease tells replicas nothing. Written by `couponpop cluster up`.",
 				m.Shard, n.Name, m.Role(), pn.Name)
-			if err := writeYAML(m.Config, header, mountConfig(m, pn, pm)); err != nil {
+			lc := mountConfig(m, pn, pm)
+			if c.Consul != nil {
+				lc.useConsul(c.Consul, n, m)
+				header = fmt.Sprintf("LiteFS of shard %d on %s, Consul lease (candidate: %v).\n"+
+					"lease.hostname/advertise-url name this node; LiteFS tells replicas the\n"+
+					"primary's through Consul. Written by `couponpop cluster up`.", m.Shard, n.Name, m.Candidate)
+			}
+			if err := writeYAML(m.Config, header, lc); err != nil {
 				return err
 			}
 		}

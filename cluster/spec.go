@@ -73,6 +73,9 @@ type Spec struct {
 	AppBin string
 	// NoApp starts the LiteFS mounts only.
 	NoApp bool
+	// Consul, when set, puts every shard on a Consul lease (failover among
+	// candidates) instead of a static lease (a fixed primary).
+	Consul *ConsulLease
 	// Timeout bounds each wait for readiness; 0 means 30 s.
 	Timeout time.Duration
 	// Logger receives progress; nil discards it.
@@ -136,6 +139,11 @@ func (s Spec) Validate() error {
 		}
 		if len(uniq(nodes)) != len(nodes) {
 			return fmt.Errorf("cluster: Placement: shard %d names a node twice", sh)
+		}
+	}
+	if s.Consul != nil {
+		if err := s.Consul.validate(s); err != nil {
+			return err
 		}
 	}
 	return s.validateShardMap()

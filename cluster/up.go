@@ -130,15 +130,17 @@ func (c *Cluster) checkPorts() error {
 	return nil
 }
 
-// startMounts starts every `litefs mount`, primaries first, saving pids as
-// they start, and waits until all are ready.
+// startMounts starts every `litefs mount`, saving pids as they start:
+// first the primaries, then, once those are ready, the replicas, and waits
+// until all are ready. On a Consul lease the first candidate up takes the
+// lease, so the primaries must hold it before the others start.
 func (c *Cluster) startMounts(ctx context.Context, spec Spec) error {
 	type started struct {
 		m *Mount
 		p *proc
 	}
-	var all []started
 	for _, primaries := range []bool{true, false} {
+		var all []started
 		for i := range c.Nodes {
 			n := &c.Nodes[i]
 			for j := range n.Mounts {
@@ -159,27 +161,34 @@ func (c *Cluster) startMounts(ctx context.Context, spec Spec) error {
 				all = append(all, started{m, p})
 			}
 		}
-	}
-	return parallel(len(all), func(i int) error {
-		s := all[i]
-		return waitFor(ctx, spec.Timeout, s.p, s.m.Log, "ready "+s.m.Role(), func(ctx context.Context) error {
-			return mountReady(ctx, *s.m)
+		err := parallel(len(all), func(i int) error {
+			s := all[i]
+			return waitFor(ctx, spec.Timeout, s.p, s.m.Log, "ready "+s.m.Role(), func(ctx context.Context) error {
+				return mountReady(ctx, *s.m, false)
+			})
 		})
-	})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// mountReady checks that m's LiteFS answers /info in its role and, on a
-// replica, has finished its initial replication (.lag is no longer the
-// "not synced" value).
-func mountReady(ctx context.Context, m Mount) error {
+// mountReady checks that m's LiteFS answers /info in its role (in any role
+// with a known primary when anyRole) and, on a replica, has finished its
+// initial replication (.lag is no longer the "not synced" value).
+func mountReady(ctx context.Context, m Mount, anyRole bool) error {
 	info, err := litefs.NewClient(m.URL).Info(ctx)
 	if err != nil {
 		return err
 	}
-	if info.IsPrimary != m.Primary {
+	switch {
+	case anyRole && !info.IsPrimary && info.Primary.Hostname == "":
+		return fmt.Errorf("no primary known")
+	case !anyRole && info.IsPrimary != m.Primary:
 		return fmt.Errorf("isPrimary=%v", info.IsPrimary)
 	}
-	if !m.Primary {
+	if !info.IsPrimary {
 		if _, err := litefs.ReadLag(m.Dir); err != nil {
 			return err
 		}

@@ -3,8 +3,10 @@ package server
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"net/http"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/couponpop/couponpop"
@@ -105,11 +107,7 @@ func (s *Server) attachEvents(ctx context.Context, db *store.DB, stores []nearby
 
 func (s *Server) handleCreateEvent(w http.ResponseWriter, r *http.Request) {
 	var in couponpop.EventInput
-	if err := decode(r, &in, false); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	if err := in.Validate(); err != nil {
+	if err := decodeValid(r, &in); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -188,11 +186,7 @@ func (s *Server) handlePatchEvent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var p couponpop.EventPatch
-	if err := decode(r, &p, false); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	if err := p.Validate(); err != nil {
+	if err := decodeValid(r, &p); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -304,6 +298,10 @@ type statisticsPage struct {
 	HasNext    bool              `json:"hasNext"`
 }
 
+// handleEventStatistics pages the owner's stores by ID with their coupon
+// totals. Each shard answers its own stores after lastStoreId (at most
+// size+1, held or from a node of the shard); IDs carry the shard, so the
+// merged ID order is one keyset across shards.
 func (s *Server) handleEventStatistics(w http.ResponseWriter, r *http.Request) {
 	q := query{r: r}
 	lastStoreID := q.id("lastStoreId")
@@ -312,39 +310,59 @@ func (s *Server) handleEventStatistics(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	stores, err := s.ownerStores(r.Context(), callerFrom(r.Context()).MemberID)
+	me := callerFrom(r.Context()).MemberID
+	var remoteHasMore atomic.Bool
+	all, missing, err := gather(s, r, s.shardNumbers(), func(ctx context.Context, db *store.DB) ([]storeStatistics, error) {
+		return s.shardStatistics(ctx, db, me, lastStoreID, size+1)
+	}, func(data json.RawMessage) ([]storeStatistics, error) {
+		var p statisticsPage
+		err := json.Unmarshal(data, &p)
+		if p.HasNext {
+			remoteHasMore.Store(true) // a remote page holds size; more follow there
+		}
+		return p.Statistics, err
+	})
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	slices.SortFunc(all, func(a, b storeStatistics) int { return cmp.Compare(a.StoreID, b.StoreID) })
+	page := statisticsPage{Size: size, Statistics: all, HasNext: remoteHasMore.Load()}
+	if len(all) > size {
+		page.Statistics, page.HasNext = all[:size], true
+	}
+	if page.HasNext {
+		page.NextCursor = &statisticsCursor{page.Statistics[len(page.Statistics)-1].StoreID}
+	}
+	if page.Statistics == nil {
+		page.Statistics = []storeStatistics{}
+	}
+	writeGathered(w, page, missing)
+}
+
+// shardStatistics returns the statistics of the owner's stores in db with
+// IDs after lastStoreID, at most limit, in ID order.
+func (s *Server) shardStatistics(ctx context.Context, db *store.DB, ownerID, lastStoreID int64, limit int) ([]storeStatistics, error) {
+	stores, err := db.StoresByMember(ctx, ownerID)
+	if err != nil {
+		return nil, err
+	}
+	stores = slices.DeleteFunc(stores, func(st *couponpop.Store) bool { return st.ID <= lastStoreID })
 	slices.SortFunc(stores, func(a, b *couponpop.Store) int { return cmp.Compare(a.ID, b.ID) })
-	start, _ := slices.BinarySearchFunc(stores, lastStoreID+1, func(st *couponpop.Store, id int64) int { return cmp.Compare(st.ID, id) })
-	stores = stores[start:]
-	page := statisticsPage{Size: size, Statistics: []storeStatistics{}}
-	if len(stores) > size {
-		stores, page.HasNext = stores[:size], true
-		page.NextCursor = &statisticsCursor{stores[size-1].ID}
+	stores = stores[:min(len(stores), limit)]
+	ids := make([]int64, len(stores))
+	for i, st := range stores {
+		ids[i] = st.ID
 	}
-	byShard := map[*store.DB][]int64{}
-	for _, st := range stores {
-		db, _ := s.shards.ByID(st.ID, nil)
-		byShard[db] = append(byShard[db], st.ID)
+	stats, err := db.StoreStats(ctx, ids)
+	if err != nil {
+		return nil, err
 	}
-	stats := map[int64]store.CouponStats{}
-	for db, ids := range byShard {
-		part, err := db.StoreStats(r.Context(), ids)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		for id, st := range part {
-			stats[id] = st
-		}
-	}
-	for _, st := range stores {
+	out := make([]storeStatistics, len(stores))
+	for i, st := range stores {
 		cs := stats[st.ID]
-		page.Statistics = append(page.Statistics, storeStatistics{st.ID, st.Name,
-			couponStats{cs.Total, cs.Unclaimed, cs.Used, cs.Unused}, couponpop.Time{Time: cs.LastEventEndAt}})
+		out[i] = storeStatistics{st.ID, st.Name, couponStats{cs.Total, cs.Unclaimed, cs.Used, cs.Unused},
+			couponpop.Time{Time: cs.LastEventEndAt}}
 	}
-	writeData(w, http.StatusOK, page)
+	return out, nil
 }

@@ -99,6 +99,9 @@ func (s *Server) fetchShards(ctx context.Context, r *http.Request, node string, 
 		return nil, err
 	}
 	req.Header.Set("Authorization", r.Header.Get("Authorization"))
+	if pos := r.Header.Get(positionHeader); pos != "" {
+		req.Header.Set(positionHeader, pos) // read-your-writes there too
+	}
 	parts := make([]string, len(shards))
 	for i, n := range shards {
 		parts[i] = strconv.Itoa(n)

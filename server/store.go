@@ -3,6 +3,7 @@ package server
 import (
 	"cmp"
 	"context"
+	"errors"
 	"math"
 	"net/http"
 	"slices"
@@ -175,22 +176,9 @@ func (s *Server) handleMyStores(w http.ResponseWriter, r *http.Request) {
 	writeGathered(w, out, missing)
 }
 
-// ownerStores returns the owner's stores from every held shard.
-func (s *Server) ownerStores(ctx context.Context, ownerID int64) ([]*couponpop.Store, error) {
-	perShard, err := fanOut(ctx, s.shards.districtShards(),
-		func(ctx context.Context, db *store.DB) ([]*couponpop.Store, error) {
-			return db.StoresByMember(ctx, ownerID)
-		})
-	return slices.Concat(perShard...), err
-}
-
 func (s *Server) handleCreateStore(w http.ResponseWriter, r *http.Request) {
 	var in couponpop.StoreInput
-	if err := decode(r, &in, false); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	if err := in.Validate(); err != nil {
+	if err := decodeValid(r, &in); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -232,20 +220,18 @@ func (s *Server) handleUpdateStore(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in couponpop.StoreInput
-	if err := decode(r, &in, false); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	if err := in.Validate(); err != nil {
+	if err := decodeValid(r, &in); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	target, district, err := s.shards.At(in.Latitude, in.Longitude)
-	if err != nil {
+	var elsewhere *heldElsewhere
+	if err != nil && !errors.As(err, &elsewhere) {
 		s.writeError(w, r, err)
 		return
 	}
 	if target != db {
+		// Another shard, held here or (elsewhere != nil) on other nodes.
 		s.writeError(w, r, couponpop.Errorf(couponpop.EINVALID,
 			"a store cannot move to %s, another region's shard; create a new store there", district.Name))
 		return

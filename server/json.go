@@ -68,6 +68,17 @@ func decode(r *http.Request, v any, optional bool) error {
 	return nil
 }
 
+// validator is a request body that checks itself.
+type validator interface{ Validate() error }
+
+// decodeValid decodes a required JSON body into v and validates it.
+func decodeValid(r *http.Request, v validator) error {
+	if err := decode(r, v, false); err != nil {
+		return err
+	}
+	return v.Validate()
+}
+
 func jsonError(err error) error {
 	var typeErr *json.UnmarshalTypeError
 	var syntaxErr *json.SyntaxError

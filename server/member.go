@@ -41,11 +41,7 @@ func (s *Server) handleSignup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in couponpop.Signup
-	if err := decode(r, &in, false); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	if err := in.Validate(); err != nil {
+	if err := decodeValid(r, &in); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -223,11 +219,7 @@ func (s *Server) handleUpdateMe(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in couponpop.MemberUpdate
-	if err := decode(r, &in, false); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	if err := in.Validate(); err != nil {
+	if err := decodeValid(r, &in); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -190,7 +192,7 @@ func (b *claimBench) healthz(ctx context.Context) string {
 func (b *claimBench) send(req *http.Request, okStatus int) string {
 	resp, err := b.http.Do(req)
 	if err != nil {
-		return "transport"
+		return transportOutcome(err)
 	}
 	defer resp.Body.Close()
 	data, _ := io.ReadAll(resp.Body)
@@ -210,4 +212,26 @@ func (b *claimBench) mint(memberID int64) (string, error) {
 	claims := jwt.MapClaims{"sub": strconv.FormatInt(memberID, 10), "username": "bench", "memberType": "CUSTOMER",
 		"tokenType": "USER", "exp": time.Now().Add(time.Hour).Unix()}
 	return jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(b.cfg.JWTSecret)
+}
+
+// transportOutcome names a request that got no answer by what failed.
+func transportOutcome(err error) string {
+	var opErr *net.OpError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return "timeout"
+	case errors.As(err, &opErr):
+		return "transport:" + opErr.Op + ":" + syscallName(opErr.Err)
+	default:
+		return "transport"
+	}
+}
+
+// syscallName shortens an error like "connect: connection refused".
+func syscallName(err error) string {
+	var se *os.SyscallError
+	if errors.As(err, &se) {
+		return se.Err.Error()
+	}
+	return err.Error()
 }

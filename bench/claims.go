@@ -33,6 +33,9 @@ type ClaimsConfig struct {
 	Duration time.Duration
 	// OpenRate is the open-loop scenario's fixed arrival rate per second.
 	OpenRate float64
+	// StoreLat, StoreLng place the bench store, and so pick its shard;
+	// zero means Hongik Univ. station (Mapo-gu).
+	StoreLat, StoreLng float64
 	Out      io.Writer
 }
 
@@ -99,9 +102,13 @@ func newClaimBench(ctx context.Context, cfg ClaimsConfig) (*claimBench, error) {
 		return nil, fmt.Errorf("log in the bench owner: %w", err)
 	}
 	b.owner = c.WithToken(tok.AccessToken)
+	lat, lng := 37.5572, 126.9245
+	if cfg.StoreLat != 0 || cfg.StoreLng != 0 {
+		lat, lng = cfg.StoreLat, cfg.StoreLng
+	}
 	st, err := b.owner.CreateStore(ctx, client.Store{Name: fmt.Sprintf("벤치마크 카페 %d", time.Now().Unix()), Phone: "01000000000",
 		Description: "부하 테스트용 매장", BusinessNumber: "1234567890", Address: "서울특별시 마포구 양화로 160", Dong: "서교동",
-		Latitude: 37.5572, Longitude: 126.9245, StoreCategory: "CAFE", WeekdayOpenTime: "00:00", WeekdayCloseTime: "24:00",
+		Latitude: lat, Longitude: lng, StoreCategory: "CAFE", WeekdayOpenTime: "00:00", WeekdayCloseTime: "24:00",
 		WeekendOpenTime: "00:00", WeekendCloseTime: "24:00"})
 	if err != nil {
 		return nil, fmt.Errorf("create the bench store: %w", err)

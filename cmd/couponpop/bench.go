@@ -14,8 +14,73 @@ import (
 
 func newBenchCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "bench", Short: "Load-test a running node"}
-	cmd.AddCommand(newBenchClaimsCmd())
+	cmd.AddCommand(newBenchClaimsCmd(), newBenchNearbyCmd())
 	return cmd
+}
+
+func newBenchNearbyCmd() *cobra.Command {
+	cfg := bench.NearbyConfig{Clients: 32, Duration: 10 * time.Second, Limit: 100}
+	var url, secret, dataDir string
+	var circles []string
+	cmd := &cobra.Command{
+		Use:   "nearby",
+		Short: "Nearby queries/s: one circle inside a shard beside one across a shard border",
+		Long: `Seeds --seed stores at random points in each circle (through --url, so every
+shard gets its own), then runs GET /stores on each circle in turn with the same
+clients and duration. An answer marked partial (a shard missing) does not count
+as ok. The default circles are 1 km around Hongik Univ. station (one shard) and
+1 km around (37.536, 126.915) on the Han between Mapo and Yeongdeungpo (north and
+south shards of "cluster up --shards 2": a fan-out).`,
+		Example: `  couponpop cluster up --shards 2 --nodes-per-shard 2 --dir /tmp/c --base-port 18000
+  couponpop bench nearby --url http://127.0.0.1:18001 --data /tmp/c --seed 200`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg.URL, cfg.Out = strings.TrimRight(url, "/"), cmd.ErrOrStderr()
+			cfg.Circles = bench.DefaultCircles
+			if len(circles) > 0 {
+				cfg.Circles = nil
+				for _, s := range circles {
+					c, err := parseCircle(s)
+					if err != nil {
+						return err
+					}
+					cfg.Circles = append(cfg.Circles, c)
+				}
+			}
+			key, err := benchSecret(secret, dataDir)
+			if err != nil {
+				return err
+			}
+			cfg.JWTSecret = key
+			results, err := bench.Nearby(cmd.Context(), cfg)
+			bench.WriteTable(cmd.OutOrStdout(), results...)
+			return err
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&url, "url", "http://127.0.0.1:8080", "the node to query")
+	f.StringVar(&secret, "jwt-secret", os.Getenv("COUPONPOP_JWT_SECRET"), "the node's JWT secret (default: read from --data)")
+	f.StringVar(&dataDir, "data", "./data", "the node's data dir or the cluster dir, for its jwt-secret")
+	f.StringArrayVar(&circles, "circle", nil, `a circle to query, "name:lat,lng,radiusKm" (repeatable; default the two above)`)
+	f.IntVar(&cfg.SeedStores, "seed", 0, "stores to create in each circle first")
+	f.IntVar(&cfg.Limit, "limit", cfg.Limit, "stores per answer (the query's limit)")
+	f.IntVar(&cfg.Clients, "clients", cfg.Clients, "concurrent clients")
+	f.DurationVar(&cfg.Duration, "duration", cfg.Duration, "length of each circle's run")
+	return cmd
+}
+
+// parseCircle reads "name:lat,lng,radiusKm".
+func parseCircle(s string) (bench.Circle, error) {
+	name, rest, ok := strings.Cut(s, ":")
+	var c bench.Circle
+	if ok {
+		_, err := fmt.Sscanf(rest, "%g,%g,%g", &c.Lat, &c.Lng, &c.RadiusKm)
+		ok = err == nil && c.RadiusKm > 0
+	}
+	if !ok || name == "" {
+		return c, fmt.Errorf("--circle %q: want name:lat,lng,radiusKm", s)
+	}
+	c.Name = name
+	return c, nil
 }
 
 func newBenchClaimsCmd() *cobra.Command {
@@ -57,6 +122,8 @@ coupon rows.`,
 	f.IntVar(&cfg.Clients, "clients", cfg.Clients, "concurrent clients of the throughput and healthz runs")
 	f.DurationVar(&cfg.Duration, "duration", cfg.Duration, "length of the throughput, healthz and open runs")
 	f.Float64Var(&cfg.OpenRate, "rate", cfg.OpenRate, "arrival rate of the open-loop run, per second")
+	f.Float64Var(&cfg.StoreLat, "lat", 0, "latitude of the bench store, which picks its shard (default Hongik Univ. station, Mapo)")
+	f.Float64Var(&cfg.StoreLng, "lng", 0, "longitude of the bench store")
 	return cmd
 }
 

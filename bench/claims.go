@@ -36,7 +36,7 @@ type ClaimsConfig struct {
 	// StoreLat, StoreLng place the bench store, and so pick its shard;
 	// zero means Hongik Univ. station (Mapo-gu).
 	StoreLat, StoreLng float64
-	Out      io.Writer
+	Out                io.Writer
 }
 
 // Claims runs the claim scenarios against a running node: the old system's

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/couponpop/couponpop/store"
 )
@@ -19,6 +20,15 @@ func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
+// LagReporter is implemented by Roles that know how far this node's copy
+// of a shard trails its primary. /readyz and /metrics then show it.
+type LagReporter interface {
+	// Lag returns the age of the newest data received from the shard's
+	// primary (0 on the primary), or false while unknown (e.g. a replica
+	// not yet connected).
+	Lag(shard int) (time.Duration, bool)
+}
+
 type shardStatus struct {
 	Shard           int    `json:"shard"`
 	Role            string `json:"role"`
@@ -26,6 +36,7 @@ type shardStatus struct {
 	Position        uint64 `json:"position"`
 	ClaimBatches    int64  `json:"claimBatches"`
 	ClaimsCommitted int64  `json:"claimsCommitted"`
+	LagMillis       *int64 `json:"lagMs,omitempty"` // replication lag, when known
 }
 
 // shardStatuses reports every held shard: its role, primary and position.
@@ -49,6 +60,12 @@ func (s *Server) shardStatuses(r *http.Request) []shardStatus {
 		}
 		st.Position = uint64(pos)
 		st.ClaimBatches, st.ClaimsCommitted = db.ClaimStats()
+		if lr, ok := s.roles.(LagReporter); ok {
+			if lag, ok := lr.Lag(db.Shard()); ok {
+				ms := lag.Milliseconds()
+				st.LagMillis = &ms
+			}
+		}
 		out = append(out, st)
 	}
 	return out

@@ -53,6 +53,8 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintln(w, "# TYPE couponpop_claim_batches_total counter")
 	fmt.Fprintln(w, "# HELP couponpop_claim_batched_total Claims committed in those transactions.")
 	fmt.Fprintln(w, "# TYPE couponpop_claim_batched_total counter")
+	fmt.Fprintln(w, "# HELP couponpop_replication_lag_seconds Age of the newest data from the shard's primary (LiteFS .lag; 0 on the primary).")
+	fmt.Fprintln(w, "# TYPE couponpop_replication_lag_seconds gauge")
 	for _, st := range s.shardStatuses(r) {
 		primary := 0
 		if st.Role == rolePrimary {
@@ -62,5 +64,8 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, "couponpop_shard_primary{shard=\"%d\"} %d\n", st.Shard, primary)
 		fmt.Fprintf(w, "couponpop_claim_batches_total{shard=\"%d\"} %d\n", st.Shard, st.ClaimBatches)
 		fmt.Fprintf(w, "couponpop_claim_batched_total{shard=\"%d\"} %d\n", st.Shard, st.ClaimsCommitted)
+		if st.LagMillis != nil {
+			fmt.Fprintf(w, "couponpop_replication_lag_seconds{shard=\"%d\"} %g\n", st.Shard, float64(*st.LagMillis)/1000)
+		}
 	}
 }

@@ -15,8 +15,25 @@ import (
 	"github.com/couponpop/couponpop/store"
 )
 
-// trackerRoles answers server.Roles from one LiteFS tracker per shard.
-type trackerRoles map[int]*litefs.Tracker
+// trackerRoles answers server.Roles from one LiteFS tracker per shard, and
+// server.LagReporter from the shard's mount.
+type trackerRoles map[int]*shardTracker
+
+// shardTracker follows one shard's LiteFS mount.
+type shardTracker struct {
+	*litefs.Tracker
+	mountDir string
+}
+
+// Lag implements server.LagReporter: LiteFS's .lag on the shard's mount.
+func (tr trackerRoles) Lag(shard int) (time.Duration, bool) {
+	t := tr[shard]
+	if t == nil {
+		return 0, false
+	}
+	lag, err := litefs.ReadLag(t.mountDir)
+	return lag, err == nil
+}
 
 // Writer implements server.Roles.
 func (tr trackerRoles) Writer(shard int) (bool, string) {
@@ -55,7 +72,7 @@ func openLiteFSShards(ctx context.Context, cfg Config, m *geo.ShardMap, log *slo
 		tracker := litefs.NewTracker(litefs.NewClient(sc.LiteFSURL))
 		tracker.Logger = log.With("shard", sc.ID)
 		go tracker.Run(ctx)
-		roles[sc.ID] = tracker
+		roles[sc.ID] = &shardTracker{Tracker: tracker, mountDir: sc.Dir}
 		db, err := openOnMount(ctx, cfg, sc, tracker)
 		if err != nil {
 			return fail(fmt.Errorf("shard %d: %w", sc.ID, err))

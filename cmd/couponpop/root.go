@@ -11,6 +11,6 @@ func newRootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newServeCmd(), newJobsCmd(), newBenchCmd(), newClusterCmd())
+	root.AddCommand(newServeCmd(), newJobsCmd(), newBenchCmd(), newClusterCmd(), newShardCmd())
 	return root
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/couponpop/couponpop"
@@ -51,45 +52,59 @@ func (s *Server) handlePosition(w http.ResponseWriter, r *http.Request) {
 }
 
 // ReplicaConfirmer returns a store.ClaimOptions.Confirm function that
-// returns once any of the peers (the app URLs of the shard's other nodes)
-// has applied a position of the shard.
+// returns once every peer that is up (peers: the app URLs of the shard's
+// other nodes that can take over its lease) has applied a position of the
+// shard, and at least one has. A peer that refuses the connection is down:
+// it holds no lease, and it catches up from the primary when it returns.
+//
+// Waiting for every live candidate, not only the first to answer, is what
+// keeps an acknowledged claim through a failover: LiteFS gives the lease to
+// whichever candidate asks first, not to the most up-to-date one, and a
+// replica ahead of the new primary is reset to the new primary's state.
 func ReplicaConfirmer(shard int, peers []string) func(ctx context.Context, pos store.Position) error {
 	client := &http.Client{Transport: newForwardTransport()}
+	ask := func(ctx context.Context, peer string, pos store.Position) error {
+		url := fmt.Sprintf("%s/internal/position?shard=%d&wait=%d", strings.TrimRight(peer, "/"), shard, pos)
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if err != nil {
+			return err
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("%s answered %d", peer, resp.StatusCode)
+		}
+		return nil
+	}
 	return func(ctx context.Context, pos store.Position) error {
 		if len(peers) == 0 {
 			return errors.New("no replica configured")
 		}
-		ctx, cancel := context.WithCancel(ctx)
-		defer cancel()
 		errs := make(chan error, len(peers))
 		for _, peer := range peers {
-			go func() {
-				url := fmt.Sprintf("%s/internal/position?shard=%d&wait=%d", strings.TrimRight(peer, "/"), shard, pos)
-				req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-				if err != nil {
-					errs <- err
-					return
-				}
-				resp, err := client.Do(req)
-				if err != nil {
-					errs <- err
-					return
-				}
-				resp.Body.Close()
-				if resp.StatusCode != http.StatusOK {
-					err = fmt.Errorf("%s answered %d", peer, resp.StatusCode)
-				}
-				errs <- err
-			}()
+			go func() { errs <- ask(ctx, peer, pos) }()
 		}
-		var all []error
+		confirmed, down := 0, 0
+		var failed []error
 		for range peers {
-			err := <-errs
-			if err == nil {
-				return nil
+			switch err := <-errs; {
+			case err == nil:
+				confirmed++
+			case errors.Is(err, syscall.ECONNREFUSED):
+				down++
+			default:
+				failed = append(failed, err)
 			}
-			all = append(all, err)
 		}
-		return fmt.Errorf("no replica applied position %d: %w", pos, errors.Join(all...))
+		switch {
+		case len(failed) > 0:
+			return fmt.Errorf("position %d not confirmed: %w", pos, errors.Join(failed...))
+		case confirmed == 0:
+			return fmt.Errorf("position %d not confirmed: all %d replicas are down", pos, down)
+		}
+		return nil
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/couponpop/couponpop"
+	"github.com/couponpop/couponpop/search"
 	"github.com/couponpop/couponpop/store"
 	"github.com/go-chi/chi/v5"
 )
@@ -35,6 +36,9 @@ type Config struct {
 	// ReadWaitMax bounds how long a read with a Couponpop-Position waits
 	// for this node to catch up; default 2 s.
 	ReadWaitMax time.Duration
+	// Embedder embeds search queries; it must be the embedder the shards
+	// were opened with. nil means the offline search.HashingEmbedder.
+	Embedder search.Embedder
 }
 
 // Server serves the API over the shards this node holds.
@@ -54,6 +58,7 @@ type Server struct {
 	readWaitMax      time.Duration
 	forwardTransport *http.Transport
 	metrics          metrics
+	searcher         *store.Searcher
 }
 
 // New builds a server; Serve starts it.
@@ -90,6 +95,7 @@ func New(cfg Config, shards *Shards) (*Server, error) {
 		self:             strings.TrimRight(cfg.AdvertiseURL, "/"),
 		readWaitMax:      cfg.ReadWaitMax,
 		forwardTransport: newForwardTransport(),
+		searcher:         newSearcher(cfg),
 	}
 	s.handler = s.routes()
 	return s, nil
@@ -166,6 +172,7 @@ func (s *Server) routes() http.Handler {
 		s.storeRoutes(r)
 		s.eventRoutes(r)
 		s.couponRoutes(r)
+		s.searchRoutes(r)
 	})
 	return r
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"cmp"
+	"container/list"
 	"context"
 	"errors"
 	"fmt"
@@ -146,7 +147,7 @@ func normQuery(q SearchQuery) SearchQuery {
 // stores matching some of them (KeywordQueryAny) below those.
 func (s *Searcher) Keyword(ctx context.Context, dbs []*DB, q SearchQuery) (SearchResult, error) {
 	q = normQuery(q)
-	ranked, err := s.keywordRanked(ctx, dbs, q, q.Limit)
+	ranked, err := s.keywordRanked(ctx, dbs, q, q.Limit, q.Limit)
 	if err != nil {
 		return SearchResult{}, err
 	}
@@ -206,7 +207,7 @@ func (s *Searcher) Hybrid(ctx context.Context, dbs []*DB, q SearchQuery) (Search
 	}
 	n := s.candidates(q.Limit)
 	keyword := func(ctx context.Context) ([]int64, error) {
-		ranked, err := s.keywordRanked(ctx, dbs, q, n)
+		ranked, err := s.keywordRanked(ctx, dbs, q, n, q.Limit)
 		return idsOf(ranked), err
 	}
 	var vector func(context.Context) ([]int64, error)
@@ -242,8 +243,11 @@ func idsOf(ranked []search.Scored) []int64 {
 }
 
 // keywordRanked returns up to limit store IDs by bm25 across dbs: matches of
-// every word, then (when too few) matches of some words, scaled below them.
-func (s *Searcher) keywordRanked(ctx context.Context, dbs []*DB, q SearchQuery, limit int) ([]search.Scored, error) {
+// every word, then, when they are fewer than few, matches of some words,
+// scaled below them. (A hybrid search asks for many candidates but falls
+// back only when the page would not fill: the vector side covers recall,
+// and a fallback with a common word ranks a large part of the shard.)
+func (s *Searcher) keywordRanked(ctx context.Context, dbs []*DB, q SearchQuery, limit, few int) ([]search.Scored, error) {
 	all, ok := search.KeywordQuery(q.Text, s.aliasSet())
 	if !ok {
 		return nil, nil
@@ -252,7 +256,7 @@ func (s *Searcher) keywordRanked(ctx context.Context, dbs []*DB, q SearchQuery, 
 	ranked, err := mergeShards(ctx, dbs, limit, func(ctx context.Context, db *DB) ([]search.Scored, error) {
 		return db.keywordMatch(ctx, all, f, limit)
 	})
-	if err != nil || len(ranked) >= limit {
+	if err != nil || len(ranked) >= few {
 		return ranked, err
 	}
 	some, _ := search.KeywordQueryAny(q.Text, s.aliasSet())
@@ -339,7 +343,32 @@ func mergeShards(ctx context.Context, dbs []*DB, limit int, fn func(ctx context.
 
 // keywordMatch returns up to limit stores of this shard matching the FTS5
 // expression fts and passing f, by bm25 (as a higher-is-better score).
+//
+// Answers are kept in the shard's keyword cache until the index changes:
+// ranking a word that most stores hold (카페 in 40% of a large shard) costs
+// tens of milliseconds, and people search for the same few words.
 func (db *DB) keywordMatch(ctx context.Context, fts string, f searchFilter, limit int) ([]search.Scored, error) {
+	cache := db.search.keywords
+	if cache == nil {
+		return db.keywordQuery(ctx, fts, f, limit)
+	}
+	gen, err := db.keywordGeneration(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("keyword search in shard %d: %w", db.shard, err)
+	}
+	key := fmt.Sprintf("%s\x00%s\x00%t\x00%g\x00%g\x00%g\x00%d", fts, f.category, f.near, f.lat, f.lng, f.radius, limit)
+	if hit, ok := cache.get(key, gen); ok {
+		return hit, nil
+	}
+	res, err := db.keywordQuery(ctx, fts, f, limit)
+	if err == nil {
+		cache.put(key, gen, res)
+	}
+	return res, err
+}
+
+// keywordQuery runs keywordMatch's query.
+func (db *DB) keywordQuery(ctx context.Context, fts string, f searchFilter, limit int) ([]search.Scored, error) {
 	if !f.active() {
 		// store_fts holds live stores only, so it answers alone.
 		return db.scoredRows(ctx, `SELECT rowid, -rank FROM store_fts WHERE store_fts MATCH ? ORDER BY rank LIMIT ?`,
@@ -457,6 +486,72 @@ func hydrate(ctx context.Context, dbs []*DB, ranked []search.Scored, q SearchQue
 		slices.SortStableFunc(hits, func(a, b SearchHit) int { return cmp.Compare(b.Score, a.Score) })
 	}
 	return hits[:min(len(hits), q.Limit)], nil
+}
+
+// keywordCache is a shard's LRU cache of keyword answers, valid for one
+// generation of the keyword index: a lookup with a newer generation empties
+// it.
+type keywordCache struct {
+	mu      sync.Mutex
+	max     int
+	gen     int64
+	entries map[string]*list.Element
+	order   *list.List // of *cacheEntry, most recently used first
+}
+
+type cacheEntry struct {
+	key    string
+	scored []search.Scored
+}
+
+func newKeywordCache(max int) *keywordCache {
+	if max <= 0 {
+		return nil
+	}
+	return &keywordCache{max: max, entries: map[string]*list.Element{}, order: list.New()}
+}
+
+// get returns a copy of the answer kept for key in generation gen.
+func (c *keywordCache) get(key string, gen int64) ([]search.Scored, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.setGeneration(gen)
+	e, ok := c.entries[key]
+	if !ok {
+		return nil, false
+	}
+	c.order.MoveToFront(e)
+	return slices.Clone(e.Value.(*cacheEntry).scored), true
+}
+
+// put keeps an answer of generation gen, unless the cache has moved on.
+func (c *keywordCache) put(key string, gen int64, scored []search.Scored) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.setGeneration(gen)
+	if gen != c.gen {
+		return
+	}
+	if e, ok := c.entries[key]; ok {
+		e.Value.(*cacheEntry).scored = slices.Clone(scored)
+		c.order.MoveToFront(e)
+		return
+	}
+	c.entries[key] = c.order.PushFront(&cacheEntry{key, slices.Clone(scored)})
+	if c.order.Len() > c.max {
+		last := c.order.Back()
+		c.order.Remove(last)
+		delete(c.entries, last.Value.(*cacheEntry).key)
+	}
+}
+
+// setGeneration empties the cache when gen is newer than what it holds.
+func (c *keywordCache) setGeneration(gen int64) {
+	if gen > c.gen {
+		c.gen = gen
+		clear(c.entries)
+		c.order.Init()
+	}
 }
 
 // Suggest returns up to limit stores whose names start with, or have a word

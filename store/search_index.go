@@ -25,6 +25,8 @@ func storeText(in *couponpop.StoreInput) search.StoreText {
 const (
 	ftsDeleteSQL = `DELETE FROM store_fts WHERE rowid = ?`
 	ftsInsertSQL = `INSERT INTO store_fts (rowid, name, category, description, address, choseong) VALUES (?, ?, ?, ?, ?, ?)`
+	// bumpGenerationSQL marks a change to store_fts for the keyword caches.
+	bumpGenerationSQL = `UPDATE search_index_state SET fts_generation = fts_generation + 1 WHERE id = 1`
 	// touchVectorSQL gives a store's vector row a new seq, so every node's
 	// in-memory index reloads it (and drops it when the store is deleted).
 	touchVectorSQL = `UPDATE store_vectors SET seq = (SELECT IFNULL(MAX(seq), 0) + 1 FROM store_vectors) WHERE store_id = ?`
@@ -39,6 +41,9 @@ func (tx *Tx) indexStore(ctx context.Context, s *couponpop.Store) error {
 	if err := writeFTSRow(ctx, tx.Tx, s.ID, storeText(&s.StoreInput)); err != nil {
 		return fmt.Errorf("index store %d: %w", s.ID, err)
 	}
+	if _, err := tx.ExecContext(ctx, bumpGenerationSQL); err != nil {
+		return fmt.Errorf("index store %d: %w", s.ID, err)
+	}
 	tx.db.search.enqueue(s.ID)
 	return nil
 }
@@ -47,11 +52,14 @@ func (tx *Tx) indexStore(ctx context.Context, s *couponpop.Store) error {
 // row at once, its vector from every node's memory when they next follow
 // store_vectors.
 func (tx *Tx) unindexStore(ctx context.Context, id int64) error {
-	if _, err := tx.ExecContext(ctx, ftsDeleteSQL, id); err != nil {
-		return fmt.Errorf("unindex store %d: %w", id, err)
-	}
-	if _, err := tx.ExecContext(ctx, touchVectorSQL, id); err != nil {
-		return fmt.Errorf("unindex store %d: %w", id, err)
+	for _, stmt := range []string{ftsDeleteSQL, bumpGenerationSQL, touchVectorSQL} {
+		args := []any{id}
+		if stmt == bumpGenerationSQL {
+			args = nil
+		}
+		if _, err := tx.ExecContext(ctx, stmt, args...); err != nil {
+			return fmt.Errorf("unindex store %d: %w", id, err)
+		}
 	}
 	tx.db.search.wakeFollower()
 	return nil
@@ -69,6 +77,14 @@ func writeFTSRow(ctx context.Context, tx execer, id int64, text search.StoreText
 	args := append([]any{id}, text.IndexRow().Values()...)
 	_, err := tx.ExecContext(ctx, ftsInsertSQL, args...)
 	return err
+}
+
+// keywordGeneration reads the generation of store_fts: it changes with every
+// write to the index, here or on the node that wrote the file.
+func (db *DB) keywordGeneration(ctx context.Context) (int64, error) {
+	var gen int64
+	err := db.read.QueryRowContext(ctx, `SELECT fts_generation FROM search_index_state WHERE id = 1`).Scan(&gen)
+	return gen, err
 }
 
 // ensureKeywordIndex rebuilds store_fts when it was built with another
@@ -117,7 +133,8 @@ func (db *DB) rebuildKeywordIndex(ctx context.Context) (int, error) {
 			}
 			after = page[len(page)-1].id
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE search_index_state SET fts_version = ? WHERE id = 1`, ftsVersion)
+		_, err = tx.ExecContext(ctx, `UPDATE search_index_state SET fts_version = ?, fts_generation = fts_generation + 1
+			WHERE id = 1`, ftsVersion)
 		return err
 	})
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"net/http"
@@ -82,7 +83,12 @@ func loadDemo(tb testing.TB, opts store.Options) *demoSet {
 
 func waitIndexed(tb testing.TB, dbs ...*store.DB) {
 	tb.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	waitIndexedFor(tb, 30*time.Second, dbs...)
+}
+
+func waitIndexedFor(tb testing.TB, d time.Duration, dbs ...*store.DB) {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	for _, db := range dbs {
 		if err := db.WaitSearchIndexed(ctx); err != nil {
@@ -214,14 +220,14 @@ func hitNames(res store.SearchResult) []string {
 	return out
 }
 
-// baselineIndex is a plain FTS5 table over the raw demo text with a
+// baselineIndex is a plain FTS5 table over the raw store text with a
 // built-in tokenizer: what SQLite gives without our tokenisation.
 type baselineIndex struct {
-	db  *sql.DB
-	set *demoSet
+	db    *sql.DB
+	names map[int64]string
 }
 
-func newBaseline(tb testing.TB, set *demoSet, tokenizer string) *baselineIndex {
+func newBaseline(tb testing.TB, stores map[int64]*couponpop.Store, tokenizer string) *baselineIndex {
 	tb.Helper()
 	db, err := sql.Open("sqlite3", ":memory:")
 	if err != nil {
@@ -237,14 +243,23 @@ func newBaseline(tb testing.TB, set *demoSet, tokenizer string) *baselineIndex {
 			tb.Fatal(err)
 		}
 	}
-	for id, st := range set.byID {
-		_, err := db.Exec(`INSERT INTO b (rowid, name, category, description, address) VALUES (?, ?, ?, ?, ?)`,
+	tx, err := db.Begin()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	b := &baselineIndex{db: db, names: map[int64]string{}}
+	for id, st := range stores {
+		_, err := tx.Exec(`INSERT INTO b (rowid, name, category, description, address) VALUES (?, ?, ?, ?, ?)`,
 			id, st.Name, search.CategoryWords(st.StoreCategory), st.Description, st.Address+" "+st.Dong)
 		if err != nil {
 			tb.Fatal(err)
 		}
+		b.names[id] = st.Name
 	}
-	return &baselineIndex{db: db, set: set}
+	if err := tx.Commit(); err != nil {
+		tb.Fatal(err)
+	}
+	return b
 }
 
 // rank quotes every whitespace-separated word as a phrase and ANDs them,
@@ -268,7 +283,7 @@ func (b *baselineIndex) rank(ctx context.Context, query string) ([]string, error
 		if err := rows.Scan(&id); err != nil {
 			return nil, err
 		}
-		names = append(names, b.set.byID[id].Name)
+		names = append(names, b.names[id])
 	}
 	return names, rows.Err()
 }
@@ -326,8 +341,8 @@ func TestSearch_Relevance(t *testing.T) {
 		{"hybrid (RRF k=60, hashing embedder)", mode(searcher.Hybrid)},
 		{"keyword (bigram bm25)", mode(searcher.Keyword)},
 		{"vector (hashing embedder)", mode(searcher.Semantic)},
-		{"unicode61 baseline", newBaseline(t, set, "unicode61 remove_diacritics 2").rank},
-		{"trigram baseline", newBaseline(t, set, "trigram").rank},
+		{"unicode61 baseline", newBaseline(t, set.byID, "unicode61 remove_diacritics 2").rank},
+		{"trigram baseline", newBaseline(t, set.byID, "trigram").rank},
 	}
 	for _, w := range []float64{0.3, 0.5, 0.7} {
 		systems = append(systems, struct {
@@ -1089,4 +1104,133 @@ func TestSearch_RebuildsKeywordIndex(t *testing.T) {
 	if !found(db) {
 		t.Error("not found after Reindex")
 	}
+}
+
+// syntheticStores returns n stores made from the demo stores: a demo name
+// with a word before it, two to five sentences of demo descriptions of the
+// same category, and the demo location moved by up to a few km.
+func syntheticStores(n int) []*couponpop.Store {
+	r := rand.New(rand.NewPCG(100, uint64(n)))
+	templates := demo.Stores()
+	sentences := map[string][]string{}
+	var words []string
+	for _, t := range templates {
+		for _, s := range strings.SplitAfter(t.Description, ". ") {
+			sentences[t.StoreCategory] = append(sentences[t.StoreCategory], strings.TrimSpace(s))
+		}
+		words = append(words, strings.Fields(t.Name)[0])
+	}
+	out := make([]*couponpop.Store, n)
+	for i := range out {
+		t := templates[r.IntN(len(templates))]
+		pool := sentences[t.StoreCategory]
+		var desc []string
+		for range 2 + r.IntN(4) {
+			desc = append(desc, pool[r.IntN(len(pool))])
+		}
+		t.Name = words[r.IntN(len(words))] + " " + t.Name
+		t.Description = strings.Join(desc, " ")
+		t.Latitude += r.NormFloat64() * 0.01
+		t.Longitude += r.NormFloat64() * 0.01
+		out[i] = &couponpop.Store{MemberID: 1, MemberUsername: "bench", StoreInput: t}
+	}
+	return out
+}
+
+// benchQueries are the old system's 17 load-test keywords and the
+// relevance set's queries.
+func benchQueries(tb testing.TB) []string {
+	data, err := os.ReadFile("testdata/relevance.json")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var rs relevanceSet
+	if err := json.Unmarshal(data, &rs); err != nil {
+		tb.Fatal(err)
+	}
+	qs := []string{"커피", "카페", "음식", "식당", "편의점", "디저트", "베이커리", "브런치", "술집", "술", "김밥",
+		"삼겹살", "치킨", "피자", "햄버거", "좋은 분위기", "맛있는 커피"}
+	for _, q := range rs.Queries {
+		qs = append(qs, q.Query)
+	}
+	return qs
+}
+
+// BenchmarkSearch measures one query's latency (p50, p99) over 100k
+// synthetic stores in one shard with 384-dimension vectors (the offline
+// embedder), per kind of search, with the query mix of benchQueries, and
+// two same-run baselines: a plain unicode61 FTS5 table over the raw text
+// (in memory) and StoreByID.
+//
+//	go test -tags sqlite_fts5 -run XXX -bench 'Search$' -benchtime 2000x ./store
+func BenchmarkSearch(b *testing.B) {
+	const n = 100_000
+	ctx := context.Background()
+	start := time.Now()
+	db := searchShard(b, store.Options{Search: store.SearchOptions{Logger: quietLog}})
+	stores := syntheticStores(n)
+	for lo := 0; lo < n; lo += 5000 {
+		batch := stores[lo:min(lo+5000, n)]
+		if _, err := db.CreateStores(ctx, batch, make([]string, len(batch))); err != nil {
+			b.Fatal(err)
+		}
+	}
+	loaded := time.Since(start)
+	waitIndexedFor(b, 10*time.Minute, db)
+	b.Logf("%d stores: inserted and keyword-indexed in %v, embedded and loaded in %v more; %d vectors",
+		n, loaded.Round(time.Millisecond), (time.Since(start) - loaded).Round(time.Millisecond), db.SearchStats().Vectors)
+	byID := make(map[int64]*couponpop.Store, n)
+	for _, st := range stores {
+		byID[st.ID] = st
+	}
+	t0 := time.Now()
+	baseline := newBaseline(b, byID, "unicode61 remove_diacritics 2")
+	b.Logf("unicode61 baseline built in %v", time.Since(t0).Round(time.Millisecond))
+
+	queries := benchQueries(b)
+	s := &store.Searcher{Embedder: search.NewHashingEmbedder(0)}
+	dbs := []*store.DB{db}
+	run := func(fn func(q string) error) func(b *testing.B) {
+		return func(b *testing.B) {
+			var durations []time.Duration
+			i := 0
+			for b.Loop() {
+				q := queries[i%len(queries)]
+				i++
+				t := time.Now()
+				if err := fn(q); err != nil {
+					b.Fatal(err)
+				}
+				durations = append(durations, time.Since(t))
+			}
+			slices.Sort(durations)
+			pct := func(p float64) float64 {
+				return float64(durations[int(p*float64(len(durations)-1))].Microseconds()) / 1000
+			}
+			b.ReportMetric(pct(0.50), "p50-ms")
+			b.ReportMetric(pct(0.99), "p99-ms")
+		}
+	}
+	mode := func(fn func(context.Context, []*store.DB, store.SearchQuery) (store.SearchResult, error)) func(q string) error {
+		return func(q string) error {
+			_, err := fn(ctx, dbs, store.SearchQuery{Text: q})
+			return err
+		}
+	}
+	b.Run("keyword", run(mode(s.Keyword)))
+	b.Run("vector", run(mode(s.Semantic)))
+	b.Run("hybrid", run(mode(s.Hybrid)))
+	b.Run("suggest", run(func(q string) error {
+		_, err := s.Suggest(ctx, dbs, q, 10)
+		return err
+	}))
+	b.Run("baseline-unicode61", run(func(q string) error {
+		_, err := baseline.rank(ctx, q)
+		return err
+	}))
+	ids := slices.Collect(maps.Keys(byID))
+	b.Run("baseline-store-by-id", run(func(q string) error {
+		_, err := db.StoreByID(ctx, ids[len(q)%len(ids)])
+		return err
+	}))
 }

@@ -30,6 +30,9 @@ type SearchOptions struct {
 	// EmbedBatch is the most passages given to the embedder at once;
 	// default 64.
 	EmbedBatch int
+	// KeywordCache is how many keyword answers the shard keeps until its
+	// keyword index changes; 0 means 1024, negative means none.
+	KeywordCache int
 }
 
 // storeMeta is what the vector side filters on.
@@ -55,9 +58,10 @@ type searchState struct {
 	followEvery time.Duration
 	batch       int
 
-	vectors *search.VectorIndex
-	metaMu  sync.RWMutex
-	meta    map[int64]storeMeta // of the IDs in vectors
+	keywords *keywordCache // nil: no cache
+	vectors  *search.VectorIndex
+	metaMu   sync.RWMutex
+	meta     map[int64]storeMeta // of the IDs in vectors
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -94,11 +98,15 @@ func newSearchState(db *DB, opts SearchOptions) *searchState {
 	if opts.EmbedBatch <= 0 {
 		opts.EmbedBatch = 64
 	}
+	if opts.KeywordCache == 0 {
+		opts.KeywordCache = 1024
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &searchState{
 		db: db, emb: opts.Embedder, log: opts.Logger.With("shard", db.shard),
 		followEvery: opts.FollowInterval, batch: opts.EmbedBatch,
-		vectors: search.NewVectorIndex(opts.Embedder.Dimensions()), meta: map[int64]storeMeta{},
+		keywords: newKeywordCache(opts.KeywordCache),
+		vectors:  search.NewVectorIndex(opts.Embedder.Dimensions()), meta: map[int64]storeMeta{},
 		ctx: ctx, cancel: cancel,
 		followKick: make(chan struct{}, 1), indexKick: make(chan struct{}, 1),
 		pending: map[int64]struct{}{},

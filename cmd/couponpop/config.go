@@ -37,6 +37,8 @@ type Config struct {
 	// Shards says where each held shard lives; empty means every shard as a
 	// plain file under Data.
 	Shards []ShardConfig `yaml:"shards"`
+	// Embedder embeds stores and queries for search (see search.go).
+	Embedder EmbedderConfig `yaml:"embedder"`
 }
 
 // ShardConfig places one shard of this node.
@@ -105,7 +107,7 @@ func (c *Config) loadEnv(getenv func(string) string) error {
 			f.SetInt(int64(n))
 		}
 	}
-	return nil
+	return c.Embedder.loadEnv(getenv)
 }
 
 // Validate names the first bad field.
@@ -130,6 +132,9 @@ func (c *Config) Validate() error {
 		}
 	default:
 		return fmt.Errorf("config: claim-ack %q must be primary or replica", c.ClaimAck)
+	}
+	if err := c.Embedder.validate(); err != nil {
+		return err
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

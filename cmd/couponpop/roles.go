@@ -103,7 +103,7 @@ func openOnMount(ctx context.Context, cfg Config, sc ShardConfig, tracker *litef
 			return nil, fmt.Errorf("waiting for the primary to create %s: %w", path, err)
 		}
 	}
-	db, err := store.Open(ctx, path, sc.ID, store.Options{Replica: !role.IsPrimary})
+	db, err := store.Open(ctx, path, sc.ID, store.Options{Replica: !role.IsPrimary, Search: cfg.searchOptions()})
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,6 @@ func newRootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newServeCmd(), newJobsCmd(), newBenchCmd(), newClusterCmd(), newShardCmd())
+	root.AddCommand(newServeCmd(), newJobsCmd(), newBenchCmd(), newClusterCmd(), newShardCmd(), newSearchCmd())
 	return root
 }

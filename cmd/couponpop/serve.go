@@ -132,7 +132,8 @@ func serve(ctx context.Context, cfg Config) error {
 			return fmt.Errorf("demo data: %w", err)
 		}
 	}
-	srv, err := server.New(server.Config{JWTSecret: secret, Logger: log, Roles: roles, AdvertiseURL: cfg.AdvertiseURL}, shards)
+	srv, err := server.New(server.Config{JWTSecret: secret, Logger: log, Roles: roles, AdvertiseURL: cfg.AdvertiseURL,
+		Embedder: cfg.searchEmbedder()}, shards)
 	if err != nil {
 		return err
 	}
@@ -176,7 +177,7 @@ func pprofMux() *http.ServeMux {
 // files under the data dir.
 func openShards(ctx context.Context, cfg Config, m *geo.ShardMap) (*server.Shards, error) {
 	open := func(shard int) (*store.DB, error) {
-		db, err := store.Open(ctx, filepath.Join(cfg.Data, store.FileName(shard)), shard, store.Options{})
+		db, err := store.Open(ctx, filepath.Join(cfg.Data, store.FileName(shard)), shard, store.Options{Search: cfg.searchOptions()})
 		if err == nil {
 			db.SetClaimOptions(store.ClaimOptions{BatchMax: cfg.ClaimBatchMax, BatchWait: cfg.ClaimBatchWait})
 		}

@@ -103,8 +103,13 @@ func serve(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	if err := checkHeld(cfg, plan, cfg.ShardMap); err != nil {
+	unreachable, err := checkHeld(cfg, plan, cfg.ShardMap)
+	if err != nil {
 		return err
+	}
+	if len(unreachable) > 0 {
+		log.Warn("shards held neither here (shards:) nor by a node of the shard map (nodes:): their requests answer 503",
+			"shards", joinInts(unreachable))
 	}
 	shardMap := plan.Map
 	var shards *server.Shards

@@ -93,13 +93,15 @@ func checkNodes(m *geo.ShardMap, nodes map[int][]string) error {
 }
 
 // checkHeld checks a node's config against the shard plan: the shards it
-// holds on LiteFS must be in the map, and every shard of the map it does
-// not hold must be held by some other node (nodes:). A node whose
-// advertise-url the map lists for a shard must hold that shard. Plain-file
-// nodes (no shards: in the config) hold every shard of the map.
-func checkHeld(cfg Config, plan shardPlan, mapPath string) error {
+// holds on LiteFS must be in the map, and a node whose advertise-url the map
+// lists for a shard must hold that shard. It returns the shards of the map
+// that neither this node nor any listed node holds (their requests will be
+// 503s: worth a warning, not a refusal, so that e.g. a shard-0-only node
+// still starts). Plain-file nodes (no shards: in the config) hold every
+// shard of the map.
+func checkHeld(cfg Config, plan shardPlan, mapPath string) (unreachable []int, err error) {
 	if len(cfg.Shards) == 0 {
-		return nil
+		return nil, nil
 	}
 	name := "the built-in Seoul map"
 	if mapPath != "" {
@@ -108,7 +110,7 @@ func checkHeld(cfg Config, plan shardPlan, mapPath string) error {
 	held := map[int]bool{}
 	for i, sc := range cfg.Shards {
 		if sc.ID != 0 && !slices.Contains(plan.Map.Shards(), sc.ID) {
-			return fmt.Errorf("config: shards[%d]: shard %d is not in %s (its shards are %s)", i, sc.ID, name, joinInts(plan.Map.Shards()))
+			return nil, fmt.Errorf("config: shards[%d]: shard %d is not in %s (its shards are %s)", i, sc.ID, name, joinInts(plan.Map.Shards()))
 		}
 		held[sc.ID] = true
 	}
@@ -121,15 +123,15 @@ func checkHeld(cfg Config, plan shardPlan, mapPath string) error {
 		for _, u := range plan.Nodes[shard] {
 			u = strings.TrimRight(u, "/")
 			if self != "" && u == self {
-				return fmt.Errorf("config: %s lists this node (%s) for shard %d, but its shards: do not hold it", name, self, shard)
+				return nil, fmt.Errorf("config: %s lists this node (%s) for shard %d, but its shards: do not hold it", name, self, shard)
 			}
 			others++
 		}
 		if others == 0 {
-			return fmt.Errorf("config: shard %d of %s is not held here (shards:) and no node holds it (nodes: in the shard map)", shard, name)
+			unreachable = append(unreachable, shard)
 		}
 	}
-	return nil
+	return unreachable, nil
 }
 
 func joinInts(a []int) string {

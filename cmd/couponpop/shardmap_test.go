@@ -151,11 +151,16 @@ func TestCheckHeld(t *testing.T) {
 		}
 		return cfg
 	}
-	if err := checkHeld(node("http://127.0.0.1:8083", 0, 2), plan, path); err != nil {
-		t.Fatalf("node3 holding shards 0 and 2: %v", err)
+	if un, err := checkHeld(node("http://127.0.0.1:8083", 0, 2), plan, path); err != nil || len(un) > 0 {
+		t.Fatalf("node3 holding shards 0 and 2: unreachable %v, %v", un, err)
 	}
-	if err := checkHeld(defaultConfig(), plan, path); err != nil {
-		t.Fatalf("a plain-file node holds every shard: %v", err)
+	if un, err := checkHeld(defaultConfig(), plan, path); err != nil || len(un) > 0 {
+		t.Fatalf("a plain-file node holds every shard: unreachable %v, %v", un, err)
+	}
+	// A node holding shard 0 and 1 of a map without nodes: shard 2 is held
+	// by nobody, which serve warns about.
+	if un, err := checkHeld(node("http://127.0.0.1:8081", 0, 1), shardPlan{Map: plan.Map}, path); err != nil || !reflect.DeepEqual(un, []int{2}) {
+		t.Fatalf("unreachable %v, %v; want [2]", un, err)
 	}
 	for _, tt := range []struct {
 		name string
@@ -165,7 +170,6 @@ func TestCheckHeld(t *testing.T) {
 	}{
 		{"shard not in the map", node("http://127.0.0.1:8083", 0, 2, 3), plan, "shards[2]: shard 3 is not in shard map"},
 		{"listed but not held", node("http://127.0.0.1:8083", 0), plan, "lists this node (http://127.0.0.1:8083) for shard 2"},
-		{"held by nobody", node("http://127.0.0.1:8081", 0, 1), shardPlan{Map: plan.Map}, "shard 2 of shard map"},
 		{"built-in map", node("http://127.0.0.1:8081", 0, 5), shardPlan{Map: geo.DefaultShardMap()}, "shard 5 is not in the built-in Seoul map"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -173,7 +177,7 @@ func TestCheckHeld(t *testing.T) {
 			if tt.name == "built-in map" {
 				mapPath = ""
 			}
-			if err := checkHeld(tt.cfg, tt.plan, mapPath); err == nil || !strings.Contains(err.Error(), tt.want) {
+			if _, err := checkHeld(tt.cfg, tt.plan, mapPath); err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("checkHeld = %v, want an error with %q", err, tt.want)
 			}
 		})

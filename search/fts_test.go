@@ -32,8 +32,8 @@ func openFTS(tb testing.TB) *sql.DB {
 func insertStore(tb testing.TB, db *sql.DB, id int64, s StoreText) {
 	tb.Helper()
 	args := append([]any{id}, s.IndexRow().Values()...)
-	_, err := db.Exec(`INSERT INTO store_fts(rowid, name, category, description, address, choseong)
-		VALUES (?, ?, ?, ?, ?, ?)`, args...)
+	_, err := db.Exec(`INSERT INTO store_fts(rowid, name, category, description, address, choseong, tags)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, args...)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -204,8 +204,8 @@ func TestFTS_Delete(t *testing.T) {
 	}
 	// INSERT OR REPLACE works on the contentless table too.
 	args := append([]any{int64(1)}, StoreText{Name: "커피빈"}.IndexRow().Values()...)
-	if _, err := db.Exec(`INSERT OR REPLACE INTO store_fts(rowid, name, category, description, address, choseong)
-		VALUES (?, ?, ?, ?, ?, ?)`, args...); err != nil {
+	if _, err := db.Exec(`INSERT OR REPLACE INTO store_fts(rowid, name, category, description, address, choseong, tags)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, args...); err != nil {
 		t.Fatal(err)
 	}
 	if got := match(t, db, fts); len(got) != 0 {
@@ -242,4 +242,39 @@ func FuzzKeywordQuery(f *testing.F) {
 			t.Fatalf("IndexText(%q) holds a quote", in)
 		}
 	})
+}
+
+// TestFTS_TagsWeighNothing checks that matching the tags column narrows the
+// rows without changing their scores.
+func TestFTS_TagsWeighNothing(t *testing.T) {
+	db := openFTS(t)
+	for id, tags := range map[int64]string{1: "ccafe gm1", 2: "ccafe gm2", 3: "cfood gm1"} {
+		row := StoreText{Name: "카페 " + strings.Repeat("모카 ", int(id)), Category: "CAFE"}.IndexRow()
+		row.Tags = tags
+		args := append([]any{id}, row.Values()...)
+		if _, err := db.Exec(`INSERT INTO store_fts(rowid, name, category, description, address, choseong, tags)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	scores := func(fts string) map[int64]float64 {
+		rows, err := db.Query(`SELECT rowid, rank FROM store_fts WHERE store_fts MATCH ?`, fts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		out := map[int64]float64{}
+		for rows.Next() {
+			var id int64
+			var rank float64
+			rows.Scan(&id, &rank)
+			out[id] = rank
+		}
+		return out
+	}
+	all := scores(`"카페"`)
+	filtered := scores(`("카페") AND tags : ("ccafe") AND tags : ("gm1" OR "gm3")`)
+	if len(all) != 3 || len(filtered) != 1 || filtered[1] != all[1] {
+		t.Fatalf("scores %v, filtered %v: want row 1 alone with the same score", all, filtered)
+	}
 }

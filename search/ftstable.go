@@ -6,21 +6,26 @@ import (
 )
 
 // Columns of the keyword index, in the order FTSTableSQL declares them. The
-// query builders name ColName and ColChoseong in column filters.
+// query builders name ColName and ColChoseong in column filters; the
+// storage layer names ColTags in filters of its own.
 const (
 	ColName        = "name"
 	ColCategory    = "category"
 	ColDescription = "description"
 	ColAddress     = "address"
 	ColChoseong    = "choseong"
+	// ColTags holds tokens a storage layer filters on (a category code, the
+	// cells of a location) rather than text: its weight is 0, so matching
+	// it narrows the rows without changing their scores.
+	ColTags = "tags"
 )
 
 // BM25Weights are the bm25() column weights in column order: name >
 // category > description > address. FTS5 weights multiply term frequency,
 // which then saturates, so 10 for the name is roughly twice, not ten times,
 // the address. Choseong queries match only the choseong column, so its weight
-// only orders choseong hits among themselves.
-const BM25Weights = "10.0, 4.0, 2.0, 1.0, 5.0"
+// only orders choseong hits among themselves. Tags weigh nothing.
+const BM25Weights = "10.0, 4.0, 2.0, 1.0, 5.0, 0.0"
 
 // FTSTableSQL returns the DDL of the keyword index named table: a contentless
 // FTS5 table (the text lives in the stores table; this one holds only
@@ -29,12 +34,12 @@ const BM25Weights = "10.0, 4.0, 2.0, 1.0, 5.0"
 // per store with rowid = store ID and the values of IndexRow.Values.
 func FTSTableSQL(table string) string {
 	return fmt.Sprintf(`CREATE VIRTUAL TABLE IF NOT EXISTS %s USING fts5(
-	%s, %s, %s, %s, %s,
+	%s, %s, %s, %s, %s, %s,
 	tokenize = 'unicode61 remove_diacritics 2',
 	prefix = '1 2 3',
 	content = '',
 	contentless_delete = 1
-)`, quoteIdent(table), ColName, ColCategory, ColDescription, ColAddress, ColChoseong)
+)`, quoteIdent(table), ColName, ColCategory, ColDescription, ColAddress, ColChoseong, ColTags)
 }
 
 // FTSRankSQL returns the statement that makes ORDER BY rank on table use
@@ -59,16 +64,17 @@ type StoreText struct {
 }
 
 // IndexRow is a store's row in the keyword index: the text columns already
-// tokenised by IndexText, the choseong column by ChoseongText.
+// tokenised by IndexText, the choseong column by ChoseongText. Tags is left
+// to the storage layer: space-separated tokens of letters and digits.
 type IndexRow struct {
-	Name, Category, Description, Address, Choseong string
+	Name, Category, Description, Address, Choseong, Tags string
 }
 
 // Values returns the columns in table order, for
-// INSERT INTO t(rowid, name, category, description, address, choseong)
-// VALUES (?, ?, ?, ?, ?, ?) after the rowid.
+// INSERT INTO t(rowid, name, category, description, address, choseong, tags)
+// VALUES (?, ?, ?, ?, ?, ?, ?) after the rowid.
 func (r IndexRow) Values() []any {
-	return []any{r.Name, r.Category, r.Description, r.Address, r.Choseong}
+	return []any{r.Name, r.Category, r.Description, r.Address, r.Choseong, r.Tags}
 }
 
 // IndexRow tokenises the store's text into its keyword index row. The

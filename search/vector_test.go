@@ -84,7 +84,7 @@ func TestStoreText(t *testing.T) {
 	if row != want {
 		t.Fatalf("IndexRow = %+v\nwant       %+v", row, want)
 	}
-	if got := len(row.Values()); got != 5 {
+	if got := len(row.Values()); got != 6 {
 		t.Fatalf("%d values", got)
 	}
 	if p := s.Passage(); p != "스타벅스 강남점\n카페 커피 cafe coffee\n조용한 카페\n역삼동" {

@@ -140,6 +140,36 @@ func (x *VectorIndex) Search(query []float32, k int, filter func(id int64) bool)
 	return all.sorted(), nil
 }
 
+// SearchAmong is Search over the vectors of ids only (IDs the index does not
+// hold are skipped): for a filter that leaves few IDs, which it finds
+// without looking at every vector.
+func (x *VectorIndex) SearchAmong(query []float32, ids []int64, k int) ([]Scored, error) {
+	if len(query) != x.dims {
+		return nil, fmt.Errorf("vector index: query has %d dimensions, want %d", len(query), x.dims)
+	}
+	if k <= 0 {
+		return nil, nil
+	}
+	q := slices.Clone(query)
+	if !Normalize(q) {
+		return nil, nil
+	}
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	top := make(topK, 0, k)
+	d := x.dims
+	seen := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		i, ok := x.pos[id]
+		if !ok || seen[id] {
+			continue
+		}
+		seen[id] = true
+		top.offer(k, Scored{ID: id, Score: float64(Dot(q, x.vecs[i*d:(i+1)*d]))})
+	}
+	return top.sorted(), nil
+}
+
 // scan scores rows [lo, hi) and keeps the best k. The caller holds the lock.
 func (x *VectorIndex) scan(q []float32, k int, filter func(int64) bool, lo, hi int) topK {
 	top := make(topK, 0, k)

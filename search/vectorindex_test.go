@@ -151,6 +151,25 @@ func TestVectorIndex_Concurrent(t *testing.T) {
 	wg.Wait()
 }
 
+func TestVectorIndex_SearchAmong(t *testing.T) {
+	x := NewVectorIndex(8)
+	r := rand.New(rand.NewPCG(5, 6))
+	for i := range 200 {
+		x.Upsert(int64(i), randomVector(r, 8))
+	}
+	q := randomVector(r, 8)
+	ids := []int64{3, 50, 50, 77, 120, 199, 1000}
+	keep := map[int64]bool{3: true, 50: true, 77: true, 120: true, 199: true}
+	want, _ := x.Search(q, 3, func(id int64) bool { return keep[id] })
+	got, err := x.SearchAmong(q, ids, 3)
+	if err != nil || !slices.Equal(got, want) {
+		t.Fatalf("SearchAmong = %v, %v; want %v", got, err, want)
+	}
+	if _, err := x.SearchAmong(q[:4], ids, 3); err == nil {
+		t.Error("a query of the wrong length was accepted")
+	}
+}
+
 // BenchmarkVectorIndexSearch measures a top-50 brute-force search over
 // 100k × 384 vectors, the size of a large district shard.
 func BenchmarkVectorIndexSearch(b *testing.B) {

@@ -313,7 +313,7 @@ func (s *Searcher) vectorRanked(ctx context.Context, dbs []*DB, q SearchQuery, l
 	f := filterOf(q)
 	model := s.Embedder.Model()
 	return mergeShards(ctx, dbs, limit, func(ctx context.Context, db *DB) ([]search.Scored, error) {
-		return db.search.vectorSearch(vec, model, f, limit)
+		return db.search.vectorSearch(ctx, vec, model, f, limit)
 	})
 }
 
@@ -367,43 +367,21 @@ func (db *DB) keywordMatch(ctx context.Context, fts string, f searchFilter, limi
 	return res, err
 }
 
-// keywordQuery runs keywordMatch's query.
+// keywordQuery runs keywordMatch's query. Filters are tags in the index
+// (see search_tags.go); a radius is then checked exactly on the rows the
+// cells let through.
 func (db *DB) keywordQuery(ctx context.Context, fts string, f searchFilter, limit int) ([]search.Scored, error) {
-	if !f.active() {
+	if filter := filterExpr(f); filter != "" {
+		fts = "(" + fts + ") AND " + filter
+	}
+	if !f.near {
 		// store_fts holds live stores only, so it answers alone.
 		return db.scoredRows(ctx, `SELECT rowid, -rank FROM store_fts WHERE store_fts MATCH ? ORDER BY rank LIMIT ?`,
 			nil, fts, limit)
 	}
-	query := `SELECT f.rowid, -f.rank, s.latitude, s.longitude FROM store_fts f JOIN stores s ON s.id = f.rowid
-		WHERE f.store_fts MATCH ? AND s.deleted_at IS NULL`
-	args := []any{fts}
-	if f.category != "" {
-		query += ` AND s.category = ?`
-		args = append(args, f.category)
-	}
-	if f.near {
-		dLat, dLng := boxDegrees(f.lat, f.radius)
-		query += ` AND s.latitude BETWEEN ? AND ? AND s.longitude BETWEEN ? AND ?`
-		args = append(args, f.lat-dLat, f.lat+dLat, f.lng-dLng, f.lng+dLng)
-	}
-	query += ` ORDER BY f.rank`
-	keep := func(lat, lng float64) bool {
-		return !f.near || geo.DistanceMeters(f.lat, f.lng, lat, lng) <= f.radius
-	}
-	return db.scoredRows(ctx, query, keep, append(args, limit)...)
-}
-
-// boxDegrees returns half the sides, in degrees of latitude and longitude,
-// of a box around a point at latitude lat that holds the circle of
-// radiusMeters (with 1% to spare); the exact distance is checked after.
-func boxDegrees(lat, radiusMeters float64) (dLat, dLng float64) {
-	const metersPerDegree = 111_320.0
-	dLat = radiusMeters / metersPerDegree * 1.01
-	cos := math.Cos(lat * math.Pi / 180)
-	if cos < 0.01 {
-		return dLat, 180
-	}
-	return dLat, min(180, dLat/cos)
+	keep := func(lat, lng float64) bool { return geo.DistanceMeters(f.lat, f.lng, lat, lng) <= f.radius }
+	return db.scoredRows(ctx, `SELECT f.rowid, -f.rank, s.latitude, s.longitude FROM store_fts f
+		JOIN stores s ON s.id = f.rowid WHERE f.store_fts MATCH ? ORDER BY f.rank`, keep, fts, limit)
 }
 
 // scoredRows reads (id, score[, lat, lng]) rows until limit pass keep. The

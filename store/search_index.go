@@ -12,7 +12,7 @@ import (
 // ftsVersion names the tokenisation of the rows in store_fts. Bump it when
 // search.StoreText.IndexRow changes what it writes: a primary rebuilds the
 // keyword index at start when the version it recorded differs.
-const ftsVersion = "bigram-1"
+const ftsVersion = "bigram-2-tags"
 
 // storeText is the searchable text of a store.
 func storeText(in *couponpop.StoreInput) search.StoreText {
@@ -24,7 +24,7 @@ func storeText(in *couponpop.StoreInput) search.StoreText {
 // deleted by rowid before it is written again.
 const (
 	ftsDeleteSQL = `DELETE FROM store_fts WHERE rowid = ?`
-	ftsInsertSQL = `INSERT INTO store_fts (rowid, name, category, description, address, choseong) VALUES (?, ?, ?, ?, ?, ?)`
+	ftsInsertSQL = `INSERT INTO store_fts (rowid, name, category, description, address, choseong, tags) VALUES (?, ?, ?, ?, ?, ?, ?)`
 	// bumpGenerationSQL marks a change to store_fts for the keyword caches.
 	bumpGenerationSQL = `UPDATE search_index_state SET fts_generation = fts_generation + 1 WHERE id = 1`
 	// touchVectorSQL gives a store's vector row a new seq, so every node's
@@ -38,7 +38,7 @@ const (
 // background indexer, which the store is queued for, so a slow embedder never
 // holds up a write.
 func (tx *Tx) indexStore(ctx context.Context, s *couponpop.Store) error {
-	if err := writeFTSRow(ctx, tx.Tx, s.ID, storeText(&s.StoreInput)); err != nil {
+	if err := writeFTSRow(ctx, tx.Tx, s.ID, &s.StoreInput); err != nil {
 		return fmt.Errorf("index store %d: %w", s.ID, err)
 	}
 	if _, err := tx.ExecContext(ctx, bumpGenerationSQL); err != nil {
@@ -70,13 +70,19 @@ type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
-func writeFTSRow(ctx context.Context, tx execer, id int64, text search.StoreText) error {
+func writeFTSRow(ctx context.Context, tx execer, id int64, in *couponpop.StoreInput) error {
 	if _, err := tx.ExecContext(ctx, ftsDeleteSQL, id); err != nil {
 		return err
 	}
-	args := append([]any{id}, text.IndexRow().Values()...)
-	_, err := tx.ExecContext(ctx, ftsInsertSQL, args...)
+	_, err := tx.ExecContext(ctx, ftsInsertSQL, ftsArgs(id, storeText(in), in.StoreCategory, in.Latitude, in.Longitude)...)
 	return err
+}
+
+// ftsArgs are the values of ftsInsertSQL for a store.
+func ftsArgs(id int64, text search.StoreText, category string, lat, lng float64) []any {
+	row := text.IndexRow()
+	row.Tags = storeTags(category, lat, lng)
+	return append([]any{id}, row.Values()...)
 }
 
 // keywordGeneration reads the generation of store_fts: it changes with every
@@ -123,7 +129,7 @@ func (db *DB) rebuildKeywordIndex(ctx context.Context) (int, error) {
 				return err
 			}
 			for _, p := range page {
-				if _, err := ins.ExecContext(ctx, append([]any{p.id}, p.text.IndexRow().Values()...)...); err != nil {
+				if _, err := ins.ExecContext(ctx, ftsArgs(p.id, p.text, p.text.Category, p.lat, p.lng)...); err != nil {
 					return fmt.Errorf("index store %d: %w", p.id, err)
 				}
 			}
@@ -143,10 +149,11 @@ func (db *DB) rebuildKeywordIndex(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// storeTextRow is a live store's searchable text.
+// storeTextRow is a live store's searchable text and location.
 type storeTextRow struct {
-	id   int64
-	text search.StoreText
+	id       int64
+	text     search.StoreText
+	lat, lng float64
 }
 
 type querier interface {
@@ -156,8 +163,8 @@ type querier interface {
 // storeTextPage reads up to limit live stores with IDs above after, in ID
 // order.
 func storeTextPage(ctx context.Context, q querier, after int64, limit int) ([]storeTextRow, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, name, category, description, address, dong FROM stores
-		WHERE id > ? AND deleted_at IS NULL ORDER BY id LIMIT ?`, after, limit)
+	rows, err := q.QueryContext(ctx, `SELECT id, name, category, description, address, dong, latitude, longitude
+		FROM stores WHERE id > ? AND deleted_at IS NULL ORDER BY id LIMIT ?`, after, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +173,7 @@ func storeTextPage(ctx context.Context, q querier, after int64, limit int) ([]st
 	for rows.Next() {
 		var r storeTextRow
 		t := &r.text
-		if err := rows.Scan(&r.id, &t.Name, &t.Category, &t.Description, &t.Address, &t.Dong); err != nil {
+		if err := rows.Scan(&r.id, &t.Name, &t.Category, &t.Description, &t.Address, &t.Dong, &r.lat, &r.lng); err != nil {
 			return nil, err
 		}
 		out = append(out, r)

@@ -1234,3 +1234,51 @@ func BenchmarkSearch(b *testing.B) {
 		return err
 	}))
 }
+
+// TestSearch_RadiusFilterMatchesDistance checks the cell tags against the
+// exact distance: over random points and radii, keyword and vector search
+// with a radius return exactly the matching stores within it.
+func TestSearch_RadiusFilterMatchesDistance(t *testing.T) {
+	ctx := context.Background()
+	db := searchShard(t, store.Options{Search: store.SearchOptions{KeywordCache: -1, Logger: quietLog}})
+	r := rand.New(rand.NewPCG(3, 4))
+	var stores []*couponpop.Store
+	for i := range 400 {
+		// Within about 25 km of the station, denser near it.
+		d := math.Pow(r.Float64(), 2) * 0.25
+		a := r.Float64() * 2 * math.Pi
+		st := cafe(fmt.Sprintf("커피 %d", i), "", hongdaeLat+d*math.Cos(a), hongdaeLng+d*math.Sin(a))
+		stores = append(stores, st)
+	}
+	for lo := 0; lo < len(stores); lo += 100 {
+		if _, err := db.CreateStores(ctx, stores[lo:lo+100], make([]string, 100)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitIndexed(t, db)
+	s := &store.Searcher{Embedder: search.NewHashingEmbedder(0)}
+	for range 60 {
+		lat, lng := hongdaeLat+r.NormFloat64()*0.03, hongdaeLng+r.NormFloat64()*0.03
+		radius := []float64{100, 300, 1000, 2500, 5000, 20000}[r.IntN(6)]
+		var want []int64
+		for _, st := range stores {
+			if geo.DistanceMeters(lat, lng, st.Latitude, st.Longitude) <= radius {
+				want = append(want, st.ID)
+			}
+		}
+		for name, fn := range map[string]func(context.Context, []*store.DB, store.SearchQuery) (store.SearchResult, error){
+			"keyword": s.Keyword, "semantic": s.Semantic,
+		} {
+			res, err := fn(ctx, []*store.DB{db}, store.SearchQuery{Text: "커피", Latitude: lat, Longitude: lng,
+				RadiusMeters: radius, Limit: 500})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := ids(res.Hits)
+			slices.Sort(got)
+			if !slices.Equal(got, want) {
+				t.Fatalf("%s within %g m of (%f, %f): %d stores, want %d", name, radius, lat, lng, len(got), len(want))
+			}
+		}
+	}
+}

@@ -51,6 +51,10 @@ type ClaimOptions struct {
 // idempotencyTTL is how long a claim's first answer is replayed.
 const idempotencyTTL = 24 * time.Hour
 
+// confirmTimeout bounds how long a committed claim waits for
+// ClaimOptions.Confirm before it is answered 503.
+const confirmTimeout = 5 * time.Second
+
 // SetClaimOptions configures the claim writer; call before the first claim.
 func (db *DB) SetClaimOptions(opts ClaimOptions) { db.claimOpts = opts }
 
@@ -62,6 +66,9 @@ func (db *DB) SetClaimOptions(opts ClaimOptions) { db.claimOpts = opts }
 func (db *DB) Claim(ctx context.Context, req ClaimRequest) (ClaimResult, error) {
 	if req.IdempotencyKey != "" {
 		if res, err, ok := db.replayClaim(ctx, db.read, req); ok {
+			if err == nil {
+				err = db.confirmReplay(ctx, res.Position)
+			}
 			return res, err
 		}
 	}
@@ -106,6 +113,29 @@ func (db *DB) replayClaim(ctx context.Context, q queryRower, req ClaimRequest) (
 	}
 	pos, err := db.Position(ctx)
 	return ClaimResult{CouponID: couponID.Int64, Position: pos}, err, true
+}
+
+// confirmReplay holds a replayed claim to the writer's rule: with
+// opts.Confirm set, it is answered only once a replica has the position. A
+// retry after "committed but not confirmed" would otherwise be acknowledged
+// while still unconfirmed.
+func (db *DB) confirmReplay(ctx context.Context, pos Position) error {
+	if db.claimOpts.Confirm == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, confirmTimeout)
+	defer cancel()
+	if err := db.claimOpts.Confirm(ctx, pos); err != nil {
+		return notConfirmed(err)
+	}
+	return nil
+}
+
+// notConfirmed is the answer to a claim committed here that no replica
+// confirmed.
+func notConfirmed(err error) error {
+	return couponpop.Errorf(couponpop.EUNAVAILABLE,
+		"your claim was committed on the primary but no replica confirmed it in time, so a failover could lose it; retry with the same Idempotency-Key (%v)", err)
 }
 
 type pendingClaim struct {
@@ -169,7 +199,7 @@ func (w *claimWriter) confirm() {
 				break more
 			}
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), confirmTimeout)
 		err := w.opts.Confirm(ctx, batches[len(batches)-1].pos)
 		cancel()
 		for _, b := range batches {
@@ -266,8 +296,7 @@ func (w *claimWriter) answer(batch []*pendingClaim, pos Position, batchErr error
 		case pos == 0: // the transaction failed: nothing was written
 			c.res, c.err = ClaimResult{}, batchErr
 		case c.err == nil: // committed here, but not confirmed by a replica
-			c.res, c.err = ClaimResult{}, couponpop.Errorf(couponpop.EUNAVAILABLE,
-				"your claim was committed but no replica confirmed it in time; retry with the same Idempotency-Key (%v)", batchErr)
+			c.res, c.err = ClaimResult{}, notConfirmed(batchErr)
 		}
 		close(c.done)
 	}

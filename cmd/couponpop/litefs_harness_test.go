@@ -389,7 +389,7 @@ func (c *testCluster) waitConverged(shard int, atLeast uint64, timeout time.Dura
 // database file on its LiteFS mount.
 type eventCopy struct {
 	issued, total int
-	coupons       map[int64]bool
+	coupons       map[int64]int64 // coupon id → member id
 }
 
 // readCopy reads the event from node's database file of shard.
@@ -412,22 +412,22 @@ func (c *testCluster) readCopy(node string, shard int, eventID int64) eventCopy 
 		c.t.Fatal(err)
 	}
 	defer tx.Rollback()
-	ec := eventCopy{coupons: map[int64]bool{}}
+	ec := eventCopy{coupons: map[int64]int64{}}
 	if err := tx.QueryRowContext(ctx, `SELECT issued_count, total_count FROM coupon_events WHERE id = ?`, eventID).
 		Scan(&ec.issued, &ec.total); err != nil {
 		c.t.Fatalf("%s: event %d: %v", node, eventID, err)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id FROM coupons WHERE event_id = ?`, eventID)
+	rows, err := tx.QueryContext(ctx, `SELECT id, member_id FROM coupons WHERE event_id = ?`, eventID)
 	if err != nil {
 		c.t.Fatal(err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
+		var id, member int64
+		if err := rows.Scan(&id, &member); err != nil {
 			c.t.Fatal(err)
 		}
-		ec.coupons[id] = true
+		ec.coupons[id] = member
 	}
 	if err := rows.Err(); err != nil {
 		c.t.Fatal(err)
@@ -436,8 +436,9 @@ func (c *testCluster) readCopy(node string, shard int, eventID int64) eventCopy 
 }
 
 // checkEveryNode checks every node's copy of the event: issued equals its
-// coupon rows, all copies agree, and every acknowledged claim is there. It
-// returns the issued count.
+// coupon rows, all copies agree, and every acknowledged claim is there (its
+// coupon, held by its member: a lost claim's id can be reused by a later
+// claim). It returns the issued count.
 func (c *testCluster) checkEveryNode(eventID int64, acks []acked) int {
 	c.t.Helper()
 	issued := -1
@@ -452,7 +453,7 @@ func (c *testCluster) checkEveryNode(eventID int64, acks []acked) int {
 		issued = ec.issued
 		missing := 0
 		for _, a := range acks {
-			if !ec.coupons[a.coupon] {
+			if ec.coupons[a.coupon] != a.member {
 				missing++
 				if missing <= 5 {
 					c.t.Errorf("%s: acknowledged coupon %d (member %d, position %d, via %s) is missing", n.Name, a.coupon, a.member, a.position, a.node)

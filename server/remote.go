@@ -58,7 +58,26 @@ func (s *Server) forwardToShard(w http.ResponseWriter, r *http.Request, he *held
 	}
 	s.metrics.forwarded.Add(1)
 	node := he.nodes[nodePick.Add(1)%uint64(len(he.nodes))]
+	if app, ok := strings.CutPrefix(node, flyAppPrefix); ok {
+		// On Fly each shard is its own app: Fly's proxy replays the request there.
+		w.Header().Set("fly-replay", "app="+app)
+		w.WriteHeader(http.StatusConflict)
+		return
+	}
 	s.proxyTo(w, r, node, hops+1)
+}
+
+// flyAppPrefix marks a shard's node as a Fly app ("fly:couponpop-s2"): a
+// request for it is answered with fly-replay (Fly's proxy replays it there),
+// and a fan-out reaches it on Fly's private network.
+const flyAppPrefix = "fly:"
+
+// nodeURL is the base URL of a node for a fan-out request.
+func nodeURL(node string) string {
+	if app, ok := strings.CutPrefix(node, flyAppPrefix); ok {
+		return "http://" + app + ".internal:8080"
+	}
+	return strings.TrimRight(node, "/")
 }
 
 // shardParts splits the shards a fan-out needs into the held ones and, per
@@ -94,7 +113,7 @@ func (s *Server) shardParts(r *http.Request, shards []int) (local []*store.DB, r
 func (s *Server) fetchShards(ctx context.Context, r *http.Request, node string, shards []int) (json.RawMessage, error) {
 	ctx, cancel := context.WithTimeout(ctx, remoteTimeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(node, "/")+r.URL.RequestURI(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, nodeURL(node)+r.URL.RequestURI(), nil)
 	if err != nil {
 		return nil, err
 	}

@@ -291,3 +291,17 @@ func TestShards_MyCouponsAcrossNodes(t *testing.T) {
 		t.Fatalf("my coupons by event = %v, want %v (by event end)", got, events)
 	}
 }
+
+// TestShards_FlyReplayBetweenApps: on Fly a shard held by another app is
+// reached by answering fly-replay app=…, which Fly's proxy replays there.
+func TestShards_FlyReplayBetweenApps(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := startShardNode(t, ln, []int{1, 2}, map[int][]string{3: {"fly:couponpop-s3"}, 4: {"fly:couponpop-s4"}})
+	r := a.do("POST", "/api/v1/coupons/issue", mintToken(t, 7, "CUSTOMER"), map[string]any{"eventId": couponpop.MakeID(4, 1)})
+	if r.Status != http.StatusConflict || r.Header.Get("fly-replay") != "app=couponpop-s4" {
+		t.Fatalf("got %d fly-replay=%q, want 409 with fly-replay app=couponpop-s4", r.Status, r.Header.Get("fly-replay"))
+	}
+}

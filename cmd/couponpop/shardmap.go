@@ -24,7 +24,7 @@ import (
 //	  2: [강남구, ...]
 //	nodes:                     # optional: the app URLs of the nodes holding each shard
 //	  1: [http://10.0.0.1:8080, http://10.0.0.2:8080]
-//	  2: [http://10.0.0.3:8080]
+//	  2: [http://10.0.0.3:8080]     # on Fly: [fly:couponpop-s2] (fly-replay app=…)
 type shardMapFile struct {
 	Districts string           `yaml:"districts"`
 	Shards    map[int][]string `yaml:"shards"`
@@ -71,8 +71,8 @@ func checkNodes(m *geo.ShardMap, nodes map[int][]string) error {
 		}
 		seen := map[string]bool{}
 		for _, u := range nodes[shard] {
-			if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
-				return fmt.Errorf("shard %d: %q is not an http(s) URL", shard, u)
+			if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "fly:") {
+				return fmt.Errorf("shard %d: %q is not an http(s) URL or fly:APP", shard, u)
 			}
 			key := strings.TrimRight(u, "/")
 			if seen[key] {

@@ -544,6 +544,9 @@ func (s *searchState) vectorSearch(ctx context.Context, query []float32, model s
 		if err != nil {
 			return nil, err
 		}
+		if len(cands) > s.vectors.Len()/4 {
+			return s.scanVectors(query, f, k) // most of the shard: scan it
+		}
 		s.metaMu.RLock()
 		in := cands[:0]
 		for _, id := range cands {
@@ -554,6 +557,11 @@ func (s *searchState) vectorSearch(ctx context.Context, query []float32, model s
 		s.metaMu.RUnlock()
 		return s.vectors.SearchAmong(query, in, k)
 	}
+	return s.scanVectors(query, f, k)
+}
+
+// scanVectors scores every vector that passes f.
+func (s *searchState) scanVectors(query []float32, f searchFilter, k int) ([]search.Scored, error) {
 	s.metaMu.RLock()
 	defer s.metaMu.RUnlock()
 	var filter func(int64) bool

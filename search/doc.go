@@ -3,7 +3,9 @@
 // MATCH expressions that are always valid, embeds text into vectors, scores
 // vectors in memory and fuses keyword and vector rankings.
 //
-// Nothing here opens a database or needs cgo. The storage layer pre-tokenises
+// Nothing here opens a database or needs cgo (on amd64 with cgo the vector
+// scan uses AVX2 kernels in C; without cgo it is plain Go). The storage
+// layer pre-tokenises
 // every text column with IndexRow (so the FTS5 table uses the stock unicode61
 // tokenizer and stays readable by the sqlite3 CLI), queries it with
 // KeywordQuery or SuggestQuery, keeps vectors per shard in a VectorIndex and
@@ -20,8 +22,9 @@
 // How a storage layer uses it, per shard:
 //
 //   - Create the keyword index with FTSTableSQL and FTSRankSQL. For each
-//     store write StoreText.IndexRow().Values() with rowid = store ID; delete
-//     the row before writing it again.
+//     store write StoreText.IndexRow().Values() with rowid = store ID (and
+//     tokens of its own to filter on in IndexRow.Tags, a column of weight
+//     0); delete the row before writing it again.
 //   - Embed StoreText.Passage() with an Embedder (Passage kind) and keep the
 //     vector as an EncodeVector BLOB with the embedder's Model and the
 //     passage's ContentHash; embed again when Stale says so. At start-up load

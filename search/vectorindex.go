@@ -24,7 +24,8 @@ type Scored struct {
 // A scan of 100k × 384 float32s reads 154 MB, which memory bandwidth, not
 // arithmetic, limits. Where the AVX2 kernels run (amd64 with cgo), the index
 // also keeps each vector as int8 codes with a scale (a quarter of the
-// bytes), scans those, and scores the best 4k+16 candidates again exactly,
+// bytes), scans those, and scores the best 4k+16 candidates again exactly
+// (an index of no more rows than that is scanned in float32 at once),
 // so results are those of the float32 scan but for ties within the int8
 // rounding (about 0.01 of cosine similarity).
 type VectorIndex struct {
@@ -173,19 +174,20 @@ func (x *VectorIndex) Search(query []float32, k int, filter func(id int64) bool)
 	defer x.mu.RUnlock()
 	n := len(x.ids)
 	m := k // candidates kept by the scan
-	if x.quant {
+	quant := x.quant && n > 4*k+16
+	if quant {
 		m = 4*k + 16
 	}
 	workers := min(runtime.GOMAXPROCS(0), n*x.dims/parallelMinFloats+1)
 	var all topK
 	if workers <= 1 {
-		all = x.scan(q, m, filter, 0, n)
+		all = x.scan(q, m, filter, 0, n, quant)
 	} else {
 		parts := make([]topK, workers)
 		var wg sync.WaitGroup
 		for w := range workers {
 			lo, hi := n*w/workers, n*(w+1)/workers
-			wg.Go(func() { parts[w] = x.scan(q, m, filter, lo, hi) })
+			wg.Go(func() { parts[w] = x.scan(q, m, filter, lo, hi, quant) })
 		}
 		wg.Wait()
 		all = parts[0]
@@ -195,7 +197,7 @@ func (x *VectorIndex) Search(query []float32, k int, filter func(id int64) bool)
 			}
 		}
 	}
-	if x.quant {
+	if quant {
 		all = x.rescore(q, all, k)
 	}
 	return all.sorted(), nil
@@ -240,16 +242,16 @@ func (x *VectorIndex) SearchAmong(query []float32, ids []int64, k int) ([]Scored
 // scoreBlock is how many rows scan scores in one call of the kernel.
 const scoreBlock = 512
 
-// scan scores rows [lo, hi) and keeps the best k. The caller holds the lock.
-// Rows are scored a block at a time; filter is asked only about rows whose
-// score would enter the top k.
-func (x *VectorIndex) scan(q []float32, k int, filter func(int64) bool, lo, hi int) topK {
+// scan scores rows [lo, hi), by their int8 codes when quant is set, and
+// keeps the best k. The caller holds the lock. Rows are scored a block at a
+// time; filter is asked only about rows whose score would enter the top k.
+func (x *VectorIndex) scan(q []float32, k int, filter func(int64) bool, lo, hi int, quant bool) topK {
 	top := make(topK, 0, k)
 	d := x.dims
 	var buf [scoreBlock]float32
 	for b := lo; b < hi; b += scoreBlock {
 		n := min(scoreBlock, hi-b)
-		if x.quant {
+		if quant {
 			dotRowsInt8(q, x.codes[b*d:(b+n)*d], x.scales[b:b+n], buf[:n])
 		} else {
 			dotRows(q, x.vecs[b*d:(b+n)*d], buf[:n])

@@ -2,7 +2,6 @@ package store
 
 import (
 	"cmp"
-	"container/list"
 	"context"
 	"errors"
 	"fmt"
@@ -93,6 +92,26 @@ type Searcher struct {
 
 	aliasOnce sync.Once
 	aliases   search.Aliases
+	vecOnce   sync.Once
+	queryVecs *genCache[string, []float32] // embedded queries, by text
+}
+
+// queryVectorCache is how many embedded queries a Searcher keeps: people
+// search for the same words, and an embedding service takes milliseconds
+// to answer.
+const queryVectorCache = 4096
+
+// embedQuery embeds text for the vector side, through the cache.
+func (s *Searcher) embedQuery(ctx context.Context, text string) ([]float32, error) {
+	s.vecOnce.Do(func() { s.queryVecs = newGenCache[string, []float32](queryVectorCache) })
+	if v, ok := s.queryVecs.get(text, 0); ok {
+		return v, nil
+	}
+	v, err := search.EmbedQuery(ctx, s.Embedder, text)
+	if err == nil {
+		s.queryVecs.put(text, 0, v)
+	}
+	return v, err
 }
 
 func (s *Searcher) aliasSet() search.Aliases {
@@ -306,7 +325,7 @@ func (s *Searcher) vectorRanked(ctx context.Context, dbs []*DB, q SearchQuery, l
 	if s.Embedder == nil {
 		return nil, ErrNoEmbedder
 	}
-	vec, err := search.EmbedQuery(ctx, s.Embedder, s.vectorText(q.Text))
+	vec, err := s.embedQuery(ctx, s.vectorText(q.Text))
 	if err != nil {
 		return nil, err
 	}
@@ -358,11 +377,11 @@ func (db *DB) keywordMatch(ctx context.Context, fts string, f searchFilter, limi
 	}
 	key := fmt.Sprintf("%s\x00%s\x00%t\x00%g\x00%g\x00%g\x00%d", fts, f.category, f.near, f.lat, f.lng, f.radius, limit)
 	if hit, ok := cache.get(key, gen); ok {
-		return hit, nil
+		return slices.Clone(hit), nil
 	}
 	res, err := db.keywordQuery(ctx, fts, f, limit)
 	if err == nil {
-		cache.put(key, gen, res)
+		cache.put(key, gen, slices.Clone(res))
 	}
 	return res, err
 }
@@ -437,7 +456,7 @@ func hydrate(ctx context.Context, dbs []*DB, ranked []search.Scored, q SearchQue
 	}
 	stores := make(map[int64]*couponpop.Store, len(ranked))
 	for db, list := range ids {
-		found, err := db.StoresByIDs(ctx, list)
+		found, err := db.searchStores(ctx, list)
 		if err != nil {
 			return nil, err
 		}
@@ -466,70 +485,38 @@ func hydrate(ctx context.Context, dbs []*DB, ranked []search.Scored, q SearchQue
 	return hits[:min(len(hits), q.Limit)], nil
 }
 
-// keywordCache is a shard's LRU cache of keyword answers, valid for one
-// generation of the keyword index: a lookup with a newer generation empties
-// it.
-type keywordCache struct {
-	mu      sync.Mutex
-	max     int
-	gen     int64
-	entries map[string]*list.Element
-	order   *list.List // of *cacheEntry, most recently used first
-}
-
-type cacheEntry struct {
-	key    string
-	scored []search.Scored
-}
-
-func newKeywordCache(max int) *keywordCache {
-	if max <= 0 {
-		return nil
+// searchStores returns the live stores among ids, through the shard's row
+// cache: every write to a store moves the keyword index generation (see
+// indexStore), which empties the cache.
+func (db *DB) searchStores(ctx context.Context, ids []int64) ([]*couponpop.Store, error) {
+	cache := db.search.rows
+	if cache == nil {
+		return db.StoresByIDs(ctx, ids)
 	}
-	return &keywordCache{max: max, entries: map[string]*list.Element{}, order: list.New()}
-}
-
-// get returns a copy of the answer kept for key in generation gen.
-func (c *keywordCache) get(key string, gen int64) ([]search.Scored, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.setGeneration(gen)
-	e, ok := c.entries[key]
-	if !ok {
-		return nil, false
+	gen, err := db.keywordGeneration(ctx)
+	if err != nil {
+		return nil, err
 	}
-	c.order.MoveToFront(e)
-	return slices.Clone(e.Value.(*cacheEntry).scored), true
-}
-
-// put keeps an answer of generation gen, unless the cache has moved on.
-func (c *keywordCache) put(key string, gen int64, scored []search.Scored) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.setGeneration(gen)
-	if gen != c.gen {
-		return
+	out := make([]*couponpop.Store, 0, len(ids))
+	var missing []int64
+	for _, id := range ids {
+		if st, ok := cache.get(id, gen); ok {
+			out = append(out, &st)
+		} else {
+			missing = append(missing, id)
+		}
 	}
-	if e, ok := c.entries[key]; ok {
-		e.Value.(*cacheEntry).scored = slices.Clone(scored)
-		c.order.MoveToFront(e)
-		return
+	if len(missing) == 0 {
+		return out, nil
 	}
-	c.entries[key] = c.order.PushFront(&cacheEntry{key, slices.Clone(scored)})
-	if c.order.Len() > c.max {
-		last := c.order.Back()
-		c.order.Remove(last)
-		delete(c.entries, last.Value.(*cacheEntry).key)
+	found, err := db.StoresByIDs(ctx, missing)
+	if err != nil {
+		return nil, err
 	}
-}
-
-// setGeneration empties the cache when gen is newer than what it holds.
-func (c *keywordCache) setGeneration(gen int64) {
-	if gen > c.gen {
-		c.gen = gen
-		clear(c.entries)
-		c.order.Init()
+	for _, st := range found {
+		cache.put(st.ID, gen, *st)
 	}
+	return append(out, found...), nil
 }
 
 // Suggest returns up to limit stores whose names start with, or have a word

@@ -88,8 +88,20 @@ func ftsArgs(id int64, text search.StoreText, category string, lat, lng float64)
 // keywordGeneration reads the generation of store_fts: it changes with every
 // write to the index, here or on the node that wrote the file.
 func (db *DB) keywordGeneration(ctx context.Context) (int64, error) {
+	s := db.search
+	s.genMu.Lock()
+	if s.genStmt == nil {
+		stmt, err := db.read.PrepareContext(ctx, `SELECT fts_generation FROM search_index_state WHERE id = 1`)
+		if err != nil {
+			s.genMu.Unlock()
+			return 0, err
+		}
+		s.genStmt = stmt
+	}
+	stmt := s.genStmt
+	s.genMu.Unlock()
 	var gen int64
-	err := db.read.QueryRowContext(ctx, `SELECT fts_generation FROM search_index_state WHERE id = 1`).Scan(&gen)
+	err := stmt.QueryRowContext(ctx).Scan(&gen)
 	return gen, err
 }
 

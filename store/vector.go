@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -11,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/couponpop/couponpop"
 	"github.com/couponpop/couponpop/search"
 )
 
@@ -31,7 +33,8 @@ type SearchOptions struct {
 	// default 64.
 	EmbedBatch int
 	// KeywordCache is how many keyword answers the shard keeps until its
-	// keyword index changes; 0 means 1024, negative means none.
+	// keyword index changes (and eight times as many stores for the rows of
+	// search results); 0 means 1024, negative means no caches.
 	KeywordCache int
 }
 
@@ -58,7 +61,10 @@ type searchState struct {
 	followEvery time.Duration
 	batch       int
 
-	keywords *keywordCache // nil: no cache
+	genMu    sync.Mutex // guards genStmt, which reads the keyword index generation
+	genStmt  *sql.Stmt
+	keywords *genCache[string, []search.Scored] // nil: no cache
+	rows     *genCache[int64, couponpop.Store]  // stores by ID for hydrating results; nil: none
 	vectors  *search.VectorIndex
 	metaMu   sync.RWMutex
 	meta     map[int64]storeMeta // of the IDs in vectors
@@ -105,7 +111,8 @@ func newSearchState(db *DB, opts SearchOptions) *searchState {
 	return &searchState{
 		db: db, emb: opts.Embedder, log: opts.Logger.With("shard", db.shard),
 		followEvery: opts.FollowInterval, batch: opts.EmbedBatch,
-		keywords: newKeywordCache(opts.KeywordCache),
+		keywords: newGenCache[string, []search.Scored](opts.KeywordCache),
+		rows:     newGenCache[int64, couponpop.Store](8 * opts.KeywordCache),
 		vectors:  search.NewVectorIndex(opts.Embedder.Dimensions()), meta: map[int64]storeMeta{},
 		ctx: ctx, cancel: cancel,
 		followKick: make(chan struct{}, 1), indexKick: make(chan struct{}, 1),
@@ -117,6 +124,11 @@ func newSearchState(db *DB, opts SearchOptions) *searchState {
 func (s *searchState) close() {
 	s.cancel()
 	s.wg.Wait()
+	s.genMu.Lock()
+	if s.genStmt != nil {
+		s.genStmt.Close()
+	}
+	s.genMu.Unlock()
 }
 
 func kick(c chan struct{}) {

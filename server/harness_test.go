@@ -221,7 +221,9 @@ func (ts *testServer) createStore(token string, lat, lng float64) int64 {
 }
 
 // apiTime formats t as the API does.
-func apiTime(t time.Time) string { return t.In(time.FixedZone("KST", 9*3600)).Format("2006-01-02T15:04:05") }
+func apiTime(t time.Time) string {
+	return t.In(time.FixedZone("KST", 9*3600)).Format("2006-01-02T15:04:05")
+}
 
 // createEvent creates an event running from start for dur with total
 // coupons and returns its id; extra fields are merged into the body.

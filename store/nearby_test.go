@@ -264,6 +264,13 @@ func nearbyBenchDB(b *testing.B) (*store.DB, [][2]float64) {
 		}
 		rng := rand.New(rand.NewPCG(1, 2))
 		loadStores(b, f.db, pointsInShard(rng, benchArea, 1, benchStores))
+		// Let the background search indexer embed them all first, so it
+		// does not compete with the queries being measured.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		if f.err = f.db.WaitSearchIndexed(ctx); f.err != nil {
+			return
+		}
 		// Query centres: random points of the same area and shard.
 		f.centers = pointsInShard(rng, benchArea, 1, 4096)
 		b.Logf("fixture: %d stores in %v", benchStores, time.Since(start).Round(time.Millisecond))

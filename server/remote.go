@@ -152,7 +152,17 @@ func (s *Server) fetchShards(ctx context.Context, r *http.Request, node string, 
 // error.
 func gather[T any](s *Server, r *http.Request, shards []int, fn func(ctx context.Context, db *store.DB) ([]T, error),
 	unwrap func(json.RawMessage) ([]T, error)) (all []T, missing []int, err error) {
-	local, remote, missing := s.shardParts(r, shards)
+	return gatherHeld(s, r, shards, func(ctx context.Context, held []*store.DB) ([]T, error) {
+		perShard, err := fanOut(ctx, held, fn)
+		return slices.Concat(perShard...), err
+	}, unwrap)
+}
+
+// gatherHeld is gather with one function over all the held shards at once
+// (search ranks them together).
+func gatherHeld[T any](s *Server, r *http.Request, shards []int, local func(context.Context, []*store.DB) ([]T, error),
+	unwrap func(json.RawMessage) ([]T, error)) (all []T, missing []int, err error) {
+	held, remote, missing := s.shardParts(r, shards)
 	type part struct {
 		items  []T
 		shards []int
@@ -172,8 +182,9 @@ func gather[T any](s *Server, r *http.Request, shards []int, fn func(ctx context
 			parts <- part{items, ns, err}
 		}()
 	}
-	perShard, err := fanOut(r.Context(), local, fn)
-	all = slices.Concat(perShard...)
+	if len(held) > 0 {
+		all, err = local(r.Context(), held)
+	}
 	for range remote {
 		p := <-parts
 		if p.err != nil {

@@ -3,7 +3,6 @@ package server
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"math"
 	"net/http"
@@ -136,7 +135,7 @@ func (s *Server) serveSearch(w http.ResponseWriter, r *http.Request, maxLimit in
 		s.writeError(w, r, err)
 		return
 	}
-	rows, missing, err := gatherSearch(s, r, s.searchShards(q), func(ctx context.Context, dbs []*store.DB) ([]searchRow, error) {
+	rows, missing, err := gatherHeld(s, r, s.searchShards(q), func(ctx context.Context, dbs []*store.DB) ([]searchRow, error) {
 		res, err := fn(ctx, dbs, q)
 		if err != nil {
 			return nil, err
@@ -176,7 +175,7 @@ func (s *Server) handleSuggestStores(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	out, missing, err := gatherSearch(s, r, s.shardNumbers(), func(ctx context.Context, dbs []*store.DB) ([]suggestion, error) {
+	out, missing, err := gatherHeld(s, r, s.shardNumbers(), func(ctx context.Context, dbs []*store.DB) ([]suggestion, error) {
 		found, err := s.searcher.Suggest(ctx, dbs, prefix, suggestLimit)
 		rows := make([]suggestion, len(found))
 		for i, f := range found {
@@ -195,47 +194,6 @@ func (s *Server) handleSuggestStores(w http.ResponseWriter, r *http.Request) {
 		out = []suggestion{}
 	}
 	writeGathered(w, out[:min(len(out), suggestLimit)], missing)
-}
-
-// gatherSearch runs a search over shards: local on the held ones together
-// (so one node holding every shard ranks them as one), and this same request
-// on the nodes holding the others. A remote part that fails or times out is
-// reported missing, never as an error.
-func gatherSearch[T any](s *Server, r *http.Request, shards []int, local func(context.Context, []*store.DB) ([]T, error),
-	unwrap func(json.RawMessage) ([]T, error)) (all []T, missing []int, err error) {
-	held, remote, missing := s.shardParts(r, shards)
-	type part struct {
-		items  []T
-		shards []int
-		err    error
-	}
-	parts := make(chan part, len(remote))
-	for node, ns := range remote {
-		go func() {
-			data, err := s.fetchShards(r.Context(), r, node, ns)
-			var items []T
-			if err == nil {
-				items, err = unwrap(data)
-			}
-			if err != nil {
-				s.log.Warn("search fan-out part failed", "node", node, "shards", ns, "err", err)
-			}
-			parts <- part{items, ns, err}
-		}()
-	}
-	if len(held) > 0 {
-		all, err = local(r.Context(), held)
-	}
-	for range remote {
-		p := <-parts
-		if p.err != nil {
-			missing = append(missing, p.shards...)
-			continue
-		}
-		all = append(all, p.items...)
-	}
-	slices.Sort(missing)
-	return all, missing, err
 }
 
 // reindexResponse says which shards this node started reindexing and which

@@ -20,15 +20,7 @@ func newJobsExpireCmd() *cobra.Command {
 		Use:   "expire",
 		Short: "Mark ISSUED coupons past their expiry as EXPIRED, in every shard of the data dir",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			loaded, err := loadConfig(configPath, cmd.Flags(), cfg)
-			if err != nil {
-				return err
-			}
-			shardMap, err := loadShardMap(loaded.ShardMap)
-			if err != nil {
-				return err
-			}
-			shards, err := openShards(cmd.Context(), loaded, shardMap)
+			shards, err := openDataDir(cmd, configPath, cfg)
 			if err != nil {
 				return err
 			}

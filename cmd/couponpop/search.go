@@ -121,21 +121,13 @@ stored. A server running on the same data dir picks the new vectors up by
 itself. On a cluster, run POST /api/v1/admin/stores/index/reindex on each
 shard's primary instead.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			loaded, err := loadConfig(configPath, cmd.Flags(), cfg)
-			if err != nil {
-				return err
-			}
-			shardMap, err := loadShardMap(loaded.ShardMap)
-			if err != nil {
-				return err
-			}
-			shards, err := openShards(cmd.Context(), loaded, shardMap)
+			shards, err := openDataDir(cmd, configPath, cfg)
 			if err != nil {
 				return err
 			}
 			defer shards.Close()
 			out := cmd.OutOrStdout()
-			for _, n := range shardMap.Shards() {
+			for _, n := range shards.Map.Shards() {
 				db := shards.District[n]
 				start := time.Now()
 				if err := db.Reindex(); err != nil {

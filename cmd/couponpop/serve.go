@@ -178,6 +178,20 @@ func pprofMux() *http.ServeMux {
 	return mux
 }
 
+// openDataDir opens every shard of a plain data dir for an offline command
+// (jobs, search reindex), with the command's config, env and flags.
+func openDataDir(cmd *cobra.Command, configPath string, fromFlags Config) (*server.Shards, error) {
+	cfg, err := loadConfig(configPath, cmd.Flags(), fromFlags)
+	if err != nil {
+		return nil, err
+	}
+	shardMap, err := loadShardMap(cfg.ShardMap)
+	if err != nil {
+		return nil, err
+	}
+	return openShards(cmd.Context(), cfg, shardMap)
+}
+
 // openShards opens shard 0 and every district shard of the map as plain
 // files under the data dir.
 func openShards(ctx context.Context, cfg Config, m *geo.ShardMap) (*server.Shards, error) {

@@ -22,7 +22,8 @@ type NearbyQuery struct {
 	Limit               int
 }
 
-// NearbyStore is a store and its distance from the query point.
+// NearbyStore is a store's listing (its listingColumns) and its distance
+// from the query point.
 type NearbyStore struct {
 	*couponpop.Store
 	DistanceMeters float64
@@ -52,7 +53,7 @@ func (db *DB) nearbyStatements(ctx context.Context) (*nearbyStmts, error) {
 			WHERE cell BETWEEN ?1 AND ?2 AND deleted_at IS NULL AND (?3 = '' OR category = ?3)`); n.err != nil {
 			return
 		}
-		n.byIDs, n.err = db.read.PrepareContext(ctx, `SELECT `+storeColumns+` FROM stores
+		n.byIDs, n.err = db.read.PrepareContext(ctx, `SELECT `+listingColumns+` FROM stores
 			WHERE deleted_at IS NULL AND id IN (SELECT value FROM json_each(?))`)
 	})
 	return n, n.err
@@ -150,11 +151,19 @@ func (db *DB) storesByID(ctx context.Context, stmts *nearbyStmts, cands []candid
 	defer rows.Close()
 	byID := make(map[int64]*couponpop.Store, len(ids))
 	for rows.Next() {
-		s, err := scanStore(rows)
-		if err != nil {
+		var s couponpop.Store
+		in := &s.StoreInput
+		if err := rows.Scan(&s.ID, &s.MemberID, &in.Name, &in.Address, &in.Dong, &in.Latitude, &in.Longitude, &in.ImageURL,
+			&in.StoreCategory, &in.WeekdayOpenTime, &in.WeekdayCloseTime, &in.WeekendOpenTime, &in.WeekendCloseTime); err != nil {
 			return nil, err
 		}
-		byID[s.ID] = s
+		byID[s.ID] = &s
 	}
 	return byID, rows.Err()
 }
+
+// listingColumns are the columns of a store in a nearby listing: where it
+// is, what it is and when it opens (no description, phone or business
+// number).
+const listingColumns = `id, member_id, name, address, dong, latitude, longitude, image_url, category,
+	weekday_open_time, weekday_close_time, weekend_open_time, weekend_close_time`

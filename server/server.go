@@ -172,6 +172,7 @@ func (s *Server) routes() http.Handler {
 		s.storeRoutes(r)
 		s.eventRoutes(r)
 		s.couponRoutes(r)
+		s.mapRoutes(r)
 		s.searchRoutes(r)
 	})
 	return r

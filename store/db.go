@@ -131,7 +131,7 @@ func (db *DB) Close() error {
 	if w := db.claimWriterIfStarted(); w != nil {
 		w.stop()
 	}
-	for _, st := range []*sql.Stmt{db.nearby.cells, db.nearby.byIDs} {
+	for _, st := range []*sql.Stmt{db.nearby.cells, db.nearby.cellPoints, db.nearby.byIDs} {
 		if st != nil {
 			st.Close()
 		}

@@ -40,10 +40,11 @@ const firstRingMeters = 200
 
 // nearbyStmts are Nearby's statements, prepared once per DB.
 type nearbyStmts struct {
-	once  sync.Once
-	err   error
-	cells *sql.Stmt // candidates in one cell-key range
-	byIDs *sql.Stmt // rows of a JSON list of ids
+	once       sync.Once
+	err        error
+	cells      *sql.Stmt // candidates in one cell-key range
+	cellPoints *sql.Stmt // map points in one cell-key range
+	byIDs      *sql.Stmt // rows of a JSON list of ids
 }
 
 func (db *DB) nearbyStatements(ctx context.Context) (*nearbyStmts, error) {
@@ -51,6 +52,10 @@ func (db *DB) nearbyStatements(ctx context.Context) (*nearbyStmts, error) {
 	n.once.Do(func() {
 		if n.cells, n.err = db.read.PrepareContext(ctx, `SELECT id, latitude, longitude FROM stores
 			WHERE cell BETWEEN ?1 AND ?2 AND deleted_at IS NULL AND (?3 = '' OR category = ?3)`); n.err != nil {
+			return
+		}
+		if n.cellPoints, n.err = db.read.PrepareContext(ctx, `SELECT id, latitude, longitude, category FROM stores
+			WHERE cell BETWEEN ? AND ? AND deleted_at IS NULL`); n.err != nil {
 			return
 		}
 		n.byIDs, n.err = db.read.PrepareContext(ctx, `SELECT `+listingColumns+` FROM stores

@@ -83,7 +83,7 @@ func New(cfg Config, shards *Shards) (*Server, error) {
 	}
 	s := &Server{
 		shards:     shards,
-		tokens:     &Tokens{secret: cfg.JWTSecret, accessTTL: cfg.AccessTokenTTL, refreshTTL: cfg.RefreshTokenTTL, now: cfg.Now},
+		tokens:     newTokens(cfg.JWTSecret, cfg.AccessTokenTTL, cfg.RefreshTokenTTL, cfg.Now),
 		qr:         newQRCodes(cfg.JWTSecret),
 		revoked:    newRevocations(),
 		bcryptCost: cfg.BcryptCost,

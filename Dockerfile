@@ -1,8 +1,9 @@
 # syntax=docker/dockerfile:1
 #
-# The production image of one shard app on Fly.io (see fly.toml, litefs.yml):
-# LiteFS is PID 1, mounts /litefs, waits to be primary or connected, then runs
-# `couponpop serve --config /etc/couponpop.yml`.
+# The production image of one shard app on Fly.io (see fly.toml, litefs.yml,
+# deploy/): deploy/entrypoint.sh mounts the shard-0 replica on a district
+# app, then LiteFS mounts /litefs, waits to be primary or connected, and runs
+# `couponpop serve --config /etc/couponpop/node.yml`.
 #
 # Build stage and runtime share one Debian release (trixie): couponpop links
 # SQLite with cgo against the build image's glibc.
@@ -27,19 +28,16 @@ RUN apt-get update \
 COPY --from=build /out/couponpop /out/litefs /usr/local/bin/
 COPY litefs.yml /etc/litefs.yml
 
-# The node config. couponpop expands ${VAR} from the machine's environment:
-# FLY_* come from Fly, COUPONPOP_SHARD from fly.toml [env]. Set the token
-# secret once for every shard app: fly secrets set COUPONPOP_JWT_SECRET=...
-COPY <<"EOF" /etc/couponpop.yml
-addr: ":8080"
-data: /data
-advertise-url: "http://${FLY_MACHINE_ID}.vm.${FLY_APP_NAME}.internal:8080"
-shards:
-  - id: ${COUPONPOP_SHARD}
-    dir: /litefs
-    litefs-url: http://127.0.0.1:20202
-EOF
-RUN mkdir -p /data /litefs /var/lib/litefs
+# The node configs (deploy/): couponpop expands ${VAR} from the machine's
+# environment: FLY_* come from Fly, COUPONPOP_SHARD from fly.toml [env]. The
+# entrypoint picks s0.yml or district.yml, and on a district app first
+# mounts the shard-0 replica. Set the token secret once for every shard app:
+# fly secrets set COUPONPOP_JWT_SECRET=...
+COPY deploy/litefs-s0.yml /etc/litefs-s0.yml
+COPY deploy/s0.yml deploy/district.yml deploy/shardmap.yml /etc/couponpop/
+COPY deploy/entrypoint.sh /usr/local/bin/couponpop-entrypoint
+RUN apt-get update && apt-get install -y --no-install-recommends wget && rm -rf /var/lib/apt/lists/* \
+	&& mkdir -p /data /litefs /litefs-s0 /var/lib/litefs
 
 EXPOSE 8080
-ENTRYPOINT ["litefs", "mount", "-config", "/etc/litefs.yml"]
+ENTRYPOINT ["couponpop-entrypoint"]

@@ -21,7 +21,8 @@ import (
 type Roles interface {
 	// Writer reports whether this node writes shard and, if not, the base
 	// URL of the node that does ("" while none is known). On Fly the
-	// "URL" may be a machine id, answered with fly-replay.
+	// "URL" may be a machine id, or "fly:APP" for a primary in another
+	// app, both answered with fly-replay.
 	Writer(shard int) (local bool, primaryURL string)
 }
 
@@ -78,6 +79,11 @@ func (s *Server) writesHere(w http.ResponseWriter, r *http.Request, shard int) b
 		s.writeError(w, r, couponpop.Errorf(couponpop.EUNAVAILABLE, "shard %d has no primary right now; retry shortly", shard))
 	case hops >= maxHops:
 		s.writeError(w, r, couponpop.Errorf(couponpop.EUNAVAILABLE, "write to shard %d forwarded %d times without reaching its primary; retry shortly", shard, hops))
+	case strings.HasPrefix(primary, flyAppPrefix):
+		// On Fly the shard's primary is in another app: Fly's proxy replays
+		// the request to that app, whose node replays it to its primary.
+		w.Header().Set("fly-replay", "app="+strings.TrimPrefix(primary, flyAppPrefix))
+		w.WriteHeader(http.StatusConflict)
 	case !strings.HasPrefix(primary, "http://") && !strings.HasPrefix(primary, "https://"):
 		// On Fly the primary is a machine id: Fly's proxy replays the request there.
 		w.Header().Set("fly-replay", "instance="+primary)

@@ -49,6 +49,10 @@ type ShardConfig struct {
 	// Peers are the app URLs of the shard's other nodes: the replicas a
 	// primary asks with claim-ack=replica.
 	Peers []string `yaml:"peers"`
+	// FlyApp names the Fly app whose machines hold this shard's lease when
+	// it is not this node's app (shard 0 on a district app): writes replay
+	// there with fly-replay app=….
+	FlyApp string `yaml:"fly-app"`
 }
 
 // defaultConfig is the single-node default: nothing else to install.

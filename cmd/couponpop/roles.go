@@ -23,6 +23,7 @@ type trackerRoles map[int]*shardTracker
 type shardTracker struct {
 	*litefs.Tracker
 	mountDir string
+	flyApp   string // the Fly app whose machines hold this shard's lease, if not ours
 }
 
 // Lag implements server.LagReporter: LiteFS's .lag on the shard's mount.
@@ -42,8 +43,12 @@ func (tr trackerRoles) Writer(shard int) (bool, string) {
 		return false, ""
 	}
 	role := t.Role()
-	if role.Writable() {
+	switch {
+	case role.Writable():
 		return true, ""
+	case t.flyApp != "" && role.Known:
+		// The primary is a machine of another Fly app: replay there first.
+		return false, "fly:" + t.flyApp
 	}
 	return false, role.PrimaryURL
 }
@@ -72,7 +77,7 @@ func openLiteFSShards(ctx context.Context, cfg Config, m *geo.ShardMap, log *slo
 		tracker := litefs.NewTracker(litefs.NewClient(sc.LiteFSURL))
 		tracker.Logger = log.With("shard", sc.ID)
 		go tracker.Run(ctx)
-		roles[sc.ID] = &shardTracker{Tracker: tracker, mountDir: sc.Dir}
+		roles[sc.ID] = &shardTracker{Tracker: tracker, mountDir: sc.Dir, flyApp: sc.FlyApp}
 		db, err := openOnMount(ctx, cfg, sc, tracker)
 		if err != nil {
 			return fail(fmt.Errorf("shard %d: %w", sc.ID, err))

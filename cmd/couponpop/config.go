@@ -114,6 +114,18 @@ func (c *Config) loadEnv(getenv func(string) string) error {
 	return c.Embedder.loadEnv(getenv)
 }
 
+// copyKey sets the field of c whose YAML key is key to src's value; other
+// names (flags that are not config keys, like --config) are ignored.
+func (c *Config) copyKey(src *Config, key string) {
+	dst, from := reflect.ValueOf(c).Elem(), reflect.ValueOf(src).Elem()
+	for i := 0; i < dst.NumField(); i++ {
+		if dst.Type().Field(i).Tag.Get("yaml") == key {
+			dst.Field(i).Set(from.Field(i))
+			return
+		}
+	}
+}
+
 // Validate names the first bad field.
 func (c *Config) Validate() error {
 	switch {

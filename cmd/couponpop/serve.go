@@ -64,28 +64,8 @@ func loadConfig(path string, flags *pflag.FlagSet, fromFlags Config) (Config, er
 	if err := cfg.loadEnv(os.Getenv); err != nil {
 		return cfg, err
 	}
-	flags.Visit(func(f *pflag.Flag) {
-		switch f.Name {
-		case "addr":
-			cfg.Addr = fromFlags.Addr
-		case "data":
-			cfg.Data = fromFlags.Data
-		case "demo":
-			cfg.Demo = fromFlags.Demo
-		case "shard-map":
-			cfg.ShardMap = fromFlags.ShardMap
-		case "debug-addr":
-			cfg.DebugAddr = fromFlags.DebugAddr
-		case "log-level":
-			cfg.LogLevel = fromFlags.LogLevel
-		case "claim-batch-max":
-			cfg.ClaimBatchMax = fromFlags.ClaimBatchMax
-		case "claim-batch-wait":
-			cfg.ClaimBatchWait = fromFlags.ClaimBatchWait
-		case "claim-ack":
-			cfg.ClaimAck = fromFlags.ClaimAck
-		}
-	})
+	// Every flag is named after its config key: copy the ones the user set.
+	flags.Visit(func(f *pflag.Flag) { cfg.copyKey(&fromFlags, f.Name) })
 	return cfg, cfg.Validate()
 }
 

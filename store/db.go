@@ -47,6 +47,7 @@ type DB struct {
 	claims     atomic.Pointer[claimWriter]
 	gates      eventGates
 	nearby     nearbyStmts
+	listings   listingCache
 
 	search *searchState
 }

@@ -93,7 +93,7 @@ func (db *DB) Nearby(ctx context.Context, q NearbyQuery) ([]NearbyStore, error) 
 	// Load rows a page at a time: the hours filter may drop some.
 	for start := 0; start < len(cands) && len(out) < q.Limit; start += q.Limit {
 		page := cands[start:min(start+q.Limit, len(cands))]
-		byID, err := db.storesByID(ctx, stmts, page)
+		byID, err := db.listingsByID(ctx, stmts, page)
 		if err != nil {
 			return nil, err
 		}
@@ -140,6 +140,59 @@ func (db *DB) candidatesWithin(ctx context.Context, stmts *nearbyStmts, q Nearby
 		return cmp.Or(cmp.Compare(a.distanceMeters, b.distanceMeters), cmp.Compare(a.id, b.id))
 	})
 	return cands, nil
+}
+
+// maxCachedListings bounds the listing cache of one shard (~300 B each).
+const maxCachedListings = 200_000
+
+// listingCache keeps store listings between nearby queries. Every store
+// write changes the keyword index's generation (here or on the node that
+// wrote the file), which empties it.
+type listingCache struct {
+	mu   sync.Mutex
+	gen  int64
+	rows map[int64]*couponpop.Store
+}
+
+// listingsByID returns the candidates' listings, from the cache where it
+// holds them and from one query for the rest. The stores are shared: callers
+// must not change them.
+func (db *DB) listingsByID(ctx context.Context, stmts *nearbyStmts, cands []candidate) (map[int64]*couponpop.Store, error) {
+	gen, err := db.keywordGeneration(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c := &db.listings
+	out := make(map[int64]*couponpop.Store, len(cands))
+	var missing []candidate
+	c.mu.Lock()
+	if c.rows == nil || c.gen != gen || len(c.rows) > maxCachedListings {
+		c.gen, c.rows = gen, map[int64]*couponpop.Store{}
+	}
+	for _, cand := range cands {
+		if s := c.rows[cand.id]; s != nil {
+			out[cand.id] = s
+		} else {
+			missing = append(missing, cand)
+		}
+	}
+	c.mu.Unlock()
+	if len(missing) == 0 {
+		return out, nil
+	}
+	loaded, err := db.storesByID(ctx, stmts, missing)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	for id, s := range loaded {
+		out[id] = s
+		if c.gen == gen {
+			c.rows[id] = s
+		}
+	}
+	c.mu.Unlock()
+	return out, nil
 }
 
 // storesByID loads the rows of the candidates in one query.

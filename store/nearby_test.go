@@ -337,3 +337,33 @@ func BenchmarkNearby(b *testing.B) {
 		})
 	}
 }
+
+// TestNearby_SeesStoreUpdates: a store changed after a nearby query shows
+// its new listing in the next one (the listing cache follows writes).
+func TestNearby_SeesStoreUpdates(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), store.FileName(1)), 1, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	st := loadStores(t, db, [][2]float64{{37.5572, 126.9245}})[0]
+	q := store.NearbyQuery{Latitude: 37.5572, Longitude: 126.9245, RadiusMeters: 100, Limit: 10}
+	if got, err := db.Nearby(ctx, q); err != nil || len(got) != 1 {
+		t.Fatalf("nearby: %v, %v", got, err)
+	}
+	st.Name = "이름 바뀐 카페"
+	if _, err := db.UpdateStore(ctx, st, "마포구"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Nearby(ctx, q)
+	if err != nil || len(got) != 1 || got[0].Name != "이름 바뀐 카페" {
+		t.Fatalf("after the update nearby answered %+v, %v", got, err)
+	}
+	if _, err := db.DeleteStore(ctx, st.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.Nearby(ctx, q); err != nil || len(got) != 0 {
+		t.Fatalf("after the delete nearby answered %+v, %v", got, err)
+	}
+}

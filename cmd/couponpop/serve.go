@@ -13,6 +13,7 @@ import (
 	"net/http/pprof"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 
 	"github.com/couponpop/couponpop/geo"
@@ -79,6 +80,12 @@ func newLogger(level string) *slog.Logger {
 // ends.
 func serve(ctx context.Context, cfg Config) error {
 	log := newLogger(cfg.LogLevel)
+	if os.Getenv("GOGC") == "" {
+		// The server's live heap is small and short-lived garbage is most of
+		// what it allocates: collecting at 5× the live heap instead of 2×
+		// gave ~8% more claims/s (BENCHMARKS.md). GOGC overrides it.
+		debug.SetGCPercent(400)
+	}
 	plan, err := loadShardPlan(cfg.ShardMap)
 	if err != nil {
 		return err

@@ -3,7 +3,6 @@ package server
 import (
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"time"
 
@@ -95,11 +94,4 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		RequestURL: r.URL.Path,
 		Timestamp:  couponpop.FormatTime(time.Now()),
 	}})
-}
-
-// logErr is the logger for the rare error that has no request to answer.
-func logErr(log *slog.Logger, msg string, err error) {
-	if err != nil {
-		log.Error(msg, "err", err)
-	}
 }

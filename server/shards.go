@@ -58,18 +58,6 @@ func (sh *Shards) districtShards() []*store.DB {
 	return out
 }
 
-// touching returns the held shards whose districts come within radius of a
-// point.
-func (sh *Shards) touching(lat, lng, radiusMeters float64) []*store.DB {
-	var out []*store.DB
-	for _, n := range sh.Map.ShardsTouching(lat, lng, radiusMeters) {
-		if db := sh.District[n]; db != nil {
-			out = append(out, db)
-		}
-	}
-	return out
-}
-
 // fanOut runs fn on each shard in parallel and returns the results in shard
 // order, or the first error.
 func fanOut[T any](ctx context.Context, dbs []*store.DB, fn func(ctx context.Context, db *store.DB) (T, error)) ([]T, error) {

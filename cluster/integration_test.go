@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"os"
 	"slices"
 	"strings"
@@ -36,28 +35,11 @@ func requireFUSE(t *testing.T) {
 // freeBasePort returns a base port whose ports for nodes and shards are free.
 func freeBasePort(t *testing.T, nodes int, shards []int) int {
 	t.Helper()
-	free := func(port int) bool {
-		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
-		if err != nil {
-			return false
-		}
-		l.Close()
-		return true
+	base, err := cluster.FreeBasePort(21000+os.Getpid()%50*100, nodes, shards)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for base := 21000 + os.Getpid()%50*100; base < 60000; base += 1000 {
-		ok := true
-		for n := 1; n <= nodes && ok; n++ {
-			ok = free(cluster.AppPort(base, n))
-			for _, s := range shards {
-				ok = ok && free(cluster.LiteFSPort(base, s, n))
-			}
-		}
-		if ok {
-			return base
-		}
-	}
-	t.Fatal("no free base port")
-	return 0
+	return base
 }
 
 func testLogger(t *testing.T) *slog.Logger {

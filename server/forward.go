@@ -3,7 +3,6 @@ package server
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"net/http"
 	"net/http/httputil"
@@ -44,18 +43,14 @@ func (s *Server) bufferBody(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		data, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBodyBytes))
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			s.writeError(w, r, couponpop.Errorf(ePayloadTooLarge, "request body is larger than %d bytes", maxBodyBytes))
-			return
-		} else if err != nil {
-			s.writeError(w, r, couponpop.Errorf(couponpop.EINVALID, "could not read request body"))
+		data, err := readBody(r)
+		if err != nil {
+			s.writeError(w, r, err)
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(data))
 		r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
-		next.ServeHTTP(w, r)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), bodyKey{}, data)))
 	})
 }
 

@@ -33,13 +33,9 @@ func writeData(w http.ResponseWriter, status int, v any) { writeJSON(w, status, 
 // for malformed JSON or a field of the wrong type. An empty body is allowed
 // only when optional is true.
 func decode(r *http.Request, v any, optional bool) error {
-	body := http.MaxBytesReader(nil, r.Body, maxBodyBytes)
-	data, err := io.ReadAll(body)
-	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) {
-		return couponpop.Errorf(ePayloadTooLarge, "request body is larger than %d bytes", maxBodyBytes)
-	} else if err != nil {
-		return couponpop.Errorf(couponpop.EINVALID, "could not read request body")
+	data, err := requestBody(r)
+	if err != nil {
+		return err
 	}
 	if len(strings.TrimSpace(string(data))) == 0 {
 		if optional {
@@ -66,6 +62,28 @@ func decode(r *http.Request, v any, optional bool) error {
 		return jsonError(err)
 	}
 	return nil
+}
+
+type bodyKey struct{}
+
+// readBody reads a request body, at most maxBodyBytes: 413 past that.
+func readBody(r *http.Request) ([]byte, error) {
+	data, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBodyBytes))
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return nil, couponpop.Errorf(ePayloadTooLarge, "request body is larger than %d bytes", maxBodyBytes)
+	} else if err != nil {
+		return nil, couponpop.Errorf(couponpop.EINVALID, "could not read request body")
+	}
+	return data, nil
+}
+
+// requestBody returns the body bufferBody read, or reads it.
+func requestBody(r *http.Request) ([]byte, error) {
+	if data, ok := r.Context().Value(bodyKey{}).([]byte); ok {
+		return data, nil
+	}
+	return readBody(r)
 }
 
 // validator is a request body that checks itself.

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"strconv"
@@ -130,28 +129,11 @@ func (w testLogWriter) Write(p []byte) (int, error) {
 // go test may run at the same time.
 func freeBasePort(t *testing.T, nodes int, shards []int) int {
 	t.Helper()
-	free := func(port int) bool {
-		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
-		if err != nil {
-			return false
-		}
-		l.Close()
-		return true
+	base, err := cluster.FreeBasePort(31000+os.Getpid()%40*100, nodes, shards)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for base := 31000 + os.Getpid()%40*100; base < 60000; base += 1000 {
-		ok := true
-		for n := 1; n <= nodes && ok; n++ {
-			ok = free(cluster.AppPort(base, n))
-			for _, s := range shards {
-				ok = ok && free(cluster.LiteFSPort(base, s, n))
-			}
-		}
-		if ok {
-			return base
-		}
-	}
-	t.Fatal("no free base port")
-	return 0
+	return base
 }
 
 // token mints an access token of a customer for the cluster's secret.

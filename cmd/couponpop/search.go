@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"strconv"
 	"time"
 
@@ -143,9 +142,6 @@ shard's primary instead.`,
 			return nil
 		},
 	}
-	f := cmd.Flags()
-	f.StringVar(&configPath, "config", os.Getenv("COUPONPOP_CONFIG"), "YAML config file (env COUPONPOP_CONFIG)")
-	f.StringVar(&cfg.Data, "data", cfg.Data, "data directory (env COUPONPOP_DATA)")
-	f.StringVar(&cfg.ShardMap, "shard-map", cfg.ShardMap, "shard map file (env COUPONPOP_SHARD_MAP)")
+	addDataDirFlags(cmd, &configPath, &cfg)
 	return cmd
 }

@@ -165,6 +165,14 @@ func pprofMux() *http.ServeMux {
 	return mux
 }
 
+// addDataDirFlags gives an offline command the flags openDataDir reads.
+func addDataDirFlags(cmd *cobra.Command, configPath *string, cfg *Config) {
+	f := cmd.Flags()
+	f.StringVar(configPath, "config", os.Getenv("COUPONPOP_CONFIG"), "YAML config file (env COUPONPOP_CONFIG)")
+	f.StringVar(&cfg.Data, "data", cfg.Data, "data directory (env COUPONPOP_DATA)")
+	f.StringVar(&cfg.ShardMap, "shard-map", cfg.ShardMap, "shard map file (env COUPONPOP_SHARD_MAP)")
+}
+
 // openDataDir opens every shard of a plain data dir for an offline command
 // (jobs, search reindex), with the command's config, env and flags.
 func openDataDir(cmd *cobra.Command, configPath string, fromFlags Config) (*server.Shards, error) {

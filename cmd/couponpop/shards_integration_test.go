@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -26,28 +25,15 @@ import (
 // 1..nodes and shards 0..shards are free on loopback.
 func freeClusterPort(t *testing.T, nodes, shards int) int {
 	t.Helper()
-	free := func(port int) bool {
-		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
-		if err != nil {
-			return false
-		}
-		l.Close()
-		return true
+	all := make([]int, shards+1)
+	for s := range all {
+		all[s] = s
 	}
-	for base := 30000 + os.Getpid()%40*250; base < 60000; base += 1000 {
-		ok := true
-		for n := 1; n <= nodes && ok; n++ {
-			ok = free(cluster.AppPort(base, n))
-			for s := 0; s <= shards && ok; s++ {
-				ok = free(cluster.LiteFSPort(base, s, n))
-			}
-		}
-		if ok {
-			return base
-		}
+	base, err := cluster.FreeBasePort(30000+os.Getpid()%40*250, nodes, all)
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatal("no free base port")
-	return 0
+	return base
 }
 
 // shardCluster is a running `cluster up --shards 2 --nodes-per-shard 2`

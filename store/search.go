@@ -32,8 +32,8 @@ type SearchQuery struct {
 type SearchHit struct {
 	*couponpop.Store
 	// Score orders the hits, higher first: the fused RRF score (with the
-	// distance boost) for hybrid search, bm25 for keyword search, cosine
-	// similarity for vector search.
+	// distance boost) for hybrid search, BM25 for keyword search (see
+	// keywordQuery), cosine similarity for vector search.
 	Score          float64
 	DistanceMeters float64 // from the query point; 0 without one
 }
@@ -361,11 +361,11 @@ func mergeShards(ctx context.Context, dbs []*DB, limit int, fn func(ctx context.
 }
 
 // keywordMatch returns up to limit stores of this shard matching the FTS5
-// expression fts and passing f, by bm25 (as a higher-is-better score).
+// expression fts and passing f, by BM25 (as a higher-is-better score).
 //
 // Answers are kept in the shard's keyword cache until the index changes:
-// ranking a word that most stores hold (카페 in 40% of a large shard) costs
-// tens of milliseconds, and people search for the same few words.
+// ranking a word that many stores hold (카페 in 40% of a large shard) costs
+// a few milliseconds, and people search for the same few words.
 func (db *DB) keywordMatch(ctx context.Context, fts string, f searchFilter, limit int) ([]search.Scored, error) {
 	cache := db.search.keywords
 	if cache == nil {
@@ -386,21 +386,27 @@ func (db *DB) keywordMatch(ctx context.Context, fts string, f searchFilter, limi
 	return res, err
 }
 
-// keywordQuery runs keywordMatch's query. Filters are tags in the index
-// (see search_tags.go); a radius is then checked exactly on the rows the
-// cells let through.
+// keywordQuery runs keywordMatch's query, ranked by rankExpr (BM25 with
+// b = 0 through search.RankFunction when it is registered, else FTS5's
+// bm25()), ties by ID. Filters are tags in the index (see search_tags.go);
+// a radius is then checked exactly on the rows the cells let through.
 func (db *DB) keywordQuery(ctx context.Context, fts string, f searchFilter, limit int) ([]search.Scored, error) {
 	if filter := filterExpr(f); filter != "" {
 		fts = "(" + fts + ") AND " + filter
 	}
+	rank, args, err := db.rankExpr(ctx, fts)
+	if err != nil {
+		return nil, fmt.Errorf("keyword search in shard %d: %w", db.shard, err)
+	}
 	if !f.near {
 		// store_fts holds live stores only, so it answers alone.
-		return db.scoredRows(ctx, `SELECT rowid, -rank FROM store_fts WHERE store_fts MATCH ? ORDER BY rank LIMIT ?`,
-			nil, fts, limit)
+		return db.scoredRows(ctx, `SELECT rowid, `+rank+` AS score FROM store_fts WHERE store_fts MATCH ?
+			ORDER BY score DESC, rowid LIMIT ?`, nil, append(args, fts, limit)...)
 	}
 	keep := func(lat, lng float64) bool { return geo.DistanceMeters(f.lat, f.lng, lat, lng) <= f.radius }
-	return db.scoredRows(ctx, `SELECT f.rowid, -f.rank, s.latitude, s.longitude FROM store_fts f
-		JOIN stores s ON s.id = f.rowid WHERE f.store_fts MATCH ? ORDER BY f.rank`, keep, fts, limit)
+	return db.scoredRows(ctx, `SELECT f.rowid, `+strings.Replace(rank, "(store_fts", "(f.store_fts", 1)+` AS score,
+		s.latitude, s.longitude FROM store_fts f JOIN stores s ON s.id = f.rowid WHERE f.store_fts MATCH ?
+		ORDER BY score DESC, f.rowid`, keep, append(args, fts, limit)...)
 }
 
 // scoredRows reads (id, score[, lat, lng]) rows until limit pass keep. The

@@ -26,6 +26,8 @@ const (
 	ftsDeleteSQL = `DELETE FROM store_fts WHERE rowid = ?`
 	ftsInsertSQL = `INSERT INTO store_fts (rowid, name, category, description, address, choseong, tags) VALUES (?, ?, ?, ?, ?, ?, ?)`
 	// bumpGenerationSQL marks a change to store_fts for the keyword caches.
+	// The generation must move at least once per store whose keyword row
+	// changed: the phrase counts (phraseStats) rely on it.
 	bumpGenerationSQL = `UPDATE search_index_state SET fts_generation = fts_generation + 1 WHERE id = 1`
 	// touchVectorSQL gives a store's vector row a new seq, so every node's
 	// in-memory index reloads it (and drops it when the store is deleted).
@@ -120,6 +122,10 @@ func (db *DB) ensureKeywordIndex(ctx context.Context) error {
 	return err
 }
 
+// rebuildGenerations is how far a rebuild moves the keyword index
+// generation.
+const rebuildGenerations = 1 << 32
+
 // rebuildKeywordIndex empties store_fts and indexes every live store again,
 // in one transaction, and returns how many stores it indexed.
 func (db *DB) rebuildKeywordIndex(ctx context.Context) (int, error) {
@@ -151,8 +157,10 @@ func (db *DB) rebuildKeywordIndex(ctx context.Context) (int, error) {
 			}
 			after = page[len(page)-1].id
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE search_index_state SET fts_version = ?, fts_generation = fts_generation + 1
-			WHERE id = 1`, ftsVersion)
+		// Every row may have changed: move the generation by more than
+		// any phrase count taken before could tolerate (phraseStats).
+		_, err = tx.ExecContext(ctx, `UPDATE search_index_state SET fts_version = ?, fts_generation = fts_generation + ?
+			WHERE id = 1`, ftsVersion, rebuildGenerations)
 		return err
 	})
 	if err != nil {

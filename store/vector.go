@@ -65,6 +65,7 @@ type searchState struct {
 	genStmt  *sql.Stmt
 	keywords *genCache[string, []search.Scored] // nil: no cache
 	rows     *genCache[int64, couponpop.Store]  // stores by ID for hydrating results; nil: none
+	phrases  phraseStats                        // document frequencies of query phrases
 	vectors  *search.VectorIndex
 	metaMu   sync.RWMutex
 	meta     map[int64]storeMeta // of the IDs in vectors

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"strconv"
 	"strings"
 )
 
@@ -10,15 +11,24 @@ const RankFunction = "couponpop_rank"
 // RankCall returns the SQL that ranks the rows of the keyword index named
 // table with RankFunction: BM25 with BM25Weights, but each phrase's
 // document frequency bound by the caller (one ? per phrase of the MATCH
-// expression, in the order Phrases returns them; a negative one gives the
-// phrase an IDF of 1) and no row length read (b = 0). Lower is better, like
+// expression, in the order Phrases returns them; -1 gives the phrase an IDF
+// of 1, -2 an IDF of 0) and no row length read (b = 0). Lower is better, like
 // bm25(). Unlike bm25(), it reads nothing per row but the matched phrases'
 // positions: bm25() looks up every matching row's length in the table's
 // docsize B-tree and, once per query, counts every row of every phrase,
 // which for a word in 40% of a 100k-row table is most of the time.
-func RankCall(table string, phrases int) string {
+func RankCall(table string, phrases int) string { return rankCall(table, 0, phrases) }
+
+// TierBoundCall returns the SQL that gives, with the same arguments as
+// RankCall, the bound of impact tiers (see ImpactPrefix), negated like the
+// rank: the score of a row holding every phrase of nonzero document
+// frequency at weighted count TierWeight. A row without any phrase's impact
+// tokens scores less.
+func TierBoundCall(table string, phrases int) string { return rankCall(table, 2, phrases) }
+
+func rankCall(table string, mode, phrases int) string {
 	var b strings.Builder
-	b.WriteString(RankFunction + "(" + quoteIdent(table) + ", 0, " + BM25Weights)
+	b.WriteString(RankFunction + "(" + quoteIdent(table) + ", " + strconv.Itoa(mode) + ", " + BM25Weights)
 	for range phrases {
 		b.WriteString(", ?")
 	}

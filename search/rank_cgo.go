@@ -64,8 +64,8 @@ typedef struct fts5_api {
 // Per-statement state: column weights, phrase IDFs and the average row
 // length, read once; freq is scratch space for one row.
 typedef struct {
-	int nCol, nPhrase, lenMode;
-	double avgLen;
+	int nCol, nPhrase;
+	double avgLen, wMax;
 	double *w, *idf, *freq;
 } cpRankData;
 
@@ -73,8 +73,13 @@ typedef struct {
 // is BM25 (k1 = 1.2, b = 0.75) with column weights multiplying term
 // frequency, like FTS5's bm25(), but with each phrase's document frequency
 // given by the caller rather than counted by scanning the phrase's rows (a
-// negative or missing df gives the phrase an IDF of 1), and with lenmode 0
-// without reading the row's length (b = 0). Lower is better, like bm25().
+// df of -1, or none, gives the phrase an IDF of 1; -2 an IDF of 0, for a
+// phrase that only filters), and with lenmode 0 without reading the row's
+// length (b = 0). Lower is better, like bm25(). Lenmode 2 returns instead
+// (negated) the score a row would have with every phrase of nonzero df
+// counted at the largest column weight: the bound of search.TierExpr. The calls of one
+// statement share their state, so every call must pass the same weights
+// and dfs.
 static void cp_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nVal, sqlite3_value **vals) {
 	cpRankData *d = (cpRankData *)api->xGetAuxdata(fts, 0);
 	if (d == NULL) {
@@ -89,9 +94,9 @@ static void cp_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
 		d->w = (double *)(d + 1);
 		d->idf = d->w + nCol;
 		d->freq = d->idf + nPhrase;
-		d->lenMode = nVal > 0 ? (int)sqlite3_value_double(vals[0]) : 0;
 		for (int i = 0; i < nCol; i++) {
 			d->w[i] = (1 + i < nVal) ? sqlite3_value_double(vals[1 + i]) : 1.0;
+			if (d->w[i] > d->wMax) d->wMax = d->w[i];
 		}
 		sqlite3_int64 rows = 0, toks = 0;
 		api->xRowCount(fts, &rows);
@@ -99,7 +104,9 @@ static void cp_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
 		for (int i = 0; i < nPhrase; i++) {
 			int a = 1 + nCol + i;
 			double df = (a < nVal) ? sqlite3_value_double(vals[a]) : -1.0;
-			if (df < 0) {
+			if (df < -1.5 || df == 0) {
+				d->idf[i] = 0.0; // only filters, or in no row
+			} else if (df < 0) {
 				d->idf[i] = 1.0;
 			} else {
 				// As bm25() in fts5_aux.c: a phrase in more than half the
@@ -116,6 +123,15 @@ static void cp_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
 			return;
 		}
 	}
+	int mode = nVal > 0 ? (int)sqlite3_value_double(vals[0]) : 0;
+	if (mode == 2) {
+		double bound = 0;
+		for (int i = 0; i < d->nPhrase; i++) {
+			bound += d->idf[i] * (d->wMax * 2.2) / (d->wMax + 1.2);
+		}
+		sqlite3_result_double(ctx, -bound);
+		return;
+	}
 	double *freq = d->freq;
 	memset(freq, 0, sizeof(double) * d->nPhrase);
 	int nInst = 0;
@@ -128,7 +144,7 @@ static void cp_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
 		}
 	}
 	double norm = 1.0;
-	if (rc == 0 && d->lenMode == 1) {
+	if (rc == 0 && mode == 1) {
 		int n = 0;
 		rc = api->xColumnSize(fts, -1, &n);
 		norm = 0.25 + 0.75 * (double)n / d->avgLen;

@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -111,6 +112,31 @@ func TestRankFunction(t *testing.T) {
 		rows.Close()
 		if n == 0 {
 			t.Errorf("%s: no rows", q)
+		}
+	}
+}
+
+func TestImpactTokens(t *testing.T) {
+	var ws []string
+	for _, w := range columnWeights {
+		ws = append(ws, strconv.FormatFloat(w, 'f', 1, 64))
+	}
+	if got := strings.Join(ws, ", "); got != BM25Weights {
+		t.Errorf("columnWeights %s, BM25Weights %s", got, BM25Weights)
+	}
+	row := StoreText{Name: "메가커피 강남역점", Category: "CAFE", Description: "카페 카페 카페 디저트", Address: "역삼동"}.IndexRow()
+	// Name tokens reach 10; 카페 counts 4 (category) + 3·2 (description).
+	want := []string{"ω가커", "ω강남", "ω남역", "ω메가", "ω역점", "ω카페", "ω커피", "ω피강"}
+	if got := row.ImpactTokens(); !slices.Equal(got, want) {
+		t.Errorf("ImpactTokens = %q, want %q", got, want)
+	}
+	expr, ok := TierExpr(ColTags, Phrases(`"강남 남역" AND ("커피" OR "카페")`))
+	if want := `tags : (("ω강남" AND "ω남역") OR "ω커피" OR "ω카페")`; !ok || expr != want {
+		t.Errorf("TierExpr = %s, %t; want %s", expr, ok, want)
+	}
+	for _, fts := range []string{`"술" *`, `choseong : "ㅅㅌ" *`} {
+		if _, ok := TierExpr(ColTags, Phrases(fts)); ok {
+			t.Errorf("TierExpr(%s) is ok", fts)
 		}
 	}
 }

@@ -400,6 +400,9 @@ func (db *DB) keywordQuery(ctx context.Context, fts string, f searchFilter, limi
 	}
 	if !f.near {
 		// store_fts holds live stores only, so it answers alone.
+		if rows, ok, err := db.tieredRows(ctx, fts, args, limit); ok || err != nil {
+			return rows, err
+		}
 		return db.scoredRows(ctx, `SELECT rowid, `+rank+` AS score FROM store_fts WHERE store_fts MATCH ?
 			ORDER BY score DESC, rowid LIMIT ?`, nil, append(args, fts, limit)...)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"github.com/couponpop/couponpop"
 	"github.com/couponpop/couponpop/search"
@@ -12,7 +13,7 @@ import (
 // ftsVersion names the tokenisation of the rows in store_fts. Bump it when
 // search.StoreText.IndexRow changes what it writes: a primary rebuilds the
 // keyword index at start when the version it recorded differs.
-const ftsVersion = "bigram-2-tags"
+const ftsVersion = "bigram-3-impact"
 
 // storeText is the searchable text of a store.
 func storeText(in *couponpop.StoreInput) search.StoreText {
@@ -83,7 +84,7 @@ func writeFTSRow(ctx context.Context, tx execer, id int64, in *couponpop.StoreIn
 // ftsArgs are the values of ftsInsertSQL for a store.
 func ftsArgs(id int64, text search.StoreText, category string, lat, lng float64) []any {
 	row := text.IndexRow()
-	row.Tags = storeTags(category, lat, lng)
+	row.Tags = strings.Join(append([]string{storeTags(category, lat, lng)}, row.ImpactTokens()...), " ")
 	return append([]any{id}, row.Values()...)
 }
 

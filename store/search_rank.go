@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/couponpop/couponpop/search"
 )
@@ -66,8 +68,9 @@ func (db *DB) rankExpr(ctx context.Context, fts string) (string, []any, error) {
 	args := make([]any, len(phrases))
 	var scored []int
 	for i, p := range phrases {
-		args[i] = int64(-1)
+		args[i] = int64(-2)
 		if p.Column != search.ColTags {
+			args[i] = int64(-1)
 			scored = append(scored, i)
 		}
 	}
@@ -87,6 +90,69 @@ func (db *DB) rankExpr(ctx context.Context, fts string) (string, []any, error) {
 	}
 	return "-" + search.RankCall("store_fts", len(phrases)), args, nil
 }
+
+// tieredRows answers a keyword query from its impact tier when it can:
+// the rows matching fts that hold the impact tokens of some phrase (see
+// search.ImpactPrefix) are ranked first, and when limit of them score at
+// least the tier's bound, no row outside it can score as high, so they are
+// the answer; ok is false when they are not. args are rankExpr's for fts.
+//
+// For 카페 in 41% of a 100k-store shard this ranks the 4k stores with 카페
+// in the name instead of all 41k; for 편의점, in no store's name, the tier
+// is empty and costs a lookup.
+func (db *DB) tieredRows(ctx context.Context, fts string, args []any, limit int) (_ []search.Scored, ok bool, err error) {
+	if !rankFunction || !tiers {
+		return nil, false, nil
+	}
+	phrases := search.Phrases(fts)
+	var scored []search.Phrase
+	for _, p := range phrases {
+		if p.Column != search.ColTags {
+			scored = append(scored, p)
+		}
+	}
+	tierExpr, ok := search.TierExpr(search.ColTags, scored)
+	if !ok {
+		return nil, false, nil
+	}
+	tier := "(" + fts + ") AND " + tierExpr
+	// The tier's own phrases only filter.
+	for range len(search.Phrases(tier)) - len(phrases) {
+		args = append(args, int64(-2))
+	}
+	n := len(args)
+	rows, err := db.read.QueryContext(ctx, `SELECT rowid, -`+search.RankCall("store_fts", n)+` AS score,
+		-`+search.TierBoundCall("store_fts", n)+` FROM store_fts WHERE store_fts MATCH ?
+		ORDER BY score DESC, rowid LIMIT ?`, slices.Concat(args, args, []any{tier, limit})...)
+	if err != nil {
+		return nil, false, fmt.Errorf("keyword search in shard %d: %w", db.shard, err)
+	}
+	defer rows.Close()
+	var out []search.Scored
+	var bound float64
+	for rows.Next() {
+		var s search.Scored
+		if err := rows.Scan(&s.ID, &s.Score, &bound); err != nil {
+			return nil, false, err
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("keyword search in shard %d: %w", db.shard, err)
+	}
+	if len(out) < limit || out[len(out)-1].Score < bound {
+		return nil, false, nil
+	}
+	tierAnswers.Add(1)
+	return out, true, nil
+}
+
+// tiers turns tieredRows on; a variable for tests, which also read
+// tierAnswers, the queries it answered.
+var (
+	tiers       = true
+	tierAnswers atomic.Int64
+)
 
 // phraseCount returns how many rows of store_fts match the phrase
 // expression expr.

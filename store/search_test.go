@@ -1307,3 +1307,49 @@ func TestSearch_RadiusFilterMatchesDistance(t *testing.T) {
 		}
 	}
 }
+
+// TestSearch_ImpactTiersAreExact checks that keyword answers taken from
+// impact tiers are the full ranking's: over 3,000 synthetic stores, every
+// benchmark query at several page sizes, with and without a category, gives
+// the same stores and scores with tiers as without, and tiers answer some.
+func TestSearch_ImpactTiersAreExact(t *testing.T) {
+	ctx := context.Background()
+	db := searchShard(t, store.Options{Search: store.SearchOptions{KeywordCache: -1, Logger: quietLog}})
+	stores := syntheticStores(3000)
+	if _, err := db.CreateStores(ctx, stores, make([]string, len(stores))); err != nil {
+		t.Fatal(err)
+	}
+	s := &store.Searcher{}
+	before := store.TierAnswers()
+	for _, limit := range []int{1, 5, 20, 100} {
+		for _, category := range []string{"", "CAFE"} {
+			for _, q := range benchQueries(t) {
+				query := store.SearchQuery{Text: q, Limit: limit, Category: category}
+				tiered, err := s.Keyword(ctx, []*store.DB{db}, query)
+				if err != nil {
+					t.Fatal(err)
+				}
+				restore := store.SetTiers(false)
+				full, err := s.Keyword(ctx, []*store.DB{db}, query)
+				restore()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(tiered.Hits) != len(full.Hits) {
+					t.Fatalf("%q (limit %d, category %q): %d hits with tiers, %d without", q, limit, category, len(tiered.Hits), len(full.Hits))
+				}
+				for i := range full.Hits {
+					if a, b := tiered.Hits[i], full.Hits[i]; a.ID != b.ID || a.Score != b.Score {
+						t.Fatalf("%q (limit %d, category %q) hit %d: %d (%g) with tiers, %d (%g) without",
+							q, limit, category, i, a.ID, a.Score, b.ID, b.Score)
+					}
+				}
+			}
+		}
+	}
+	if n := store.TierAnswers() - before; n < 50 {
+		t.Errorf("impact tiers answered %d queries, want many", n)
+	} else {
+		t.Logf("impact tiers answered %d of %d queries", n, 4*2*len(benchQueries(t)))
+	}
+}

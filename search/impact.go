@@ -11,23 +11,35 @@ import (
 // RankFunction scores a phrase by its weighted count f (each occurrence
 // counts its column's weight from BM25Weights) through 2.2·f/(f + 1.2),
 // with no length normalisation, so a row's score for a phrase never changes
-// unless the row does. A row whose weighted count of a token reaches
-// TierWeight (the name's weight: a token of the name always does) carries
-// ImpactPrefix + token among its tags (ImpactTokens). A phrase's weighted
-// count is at most that of each of its tokens, so a row without the impact
-// tokens of any phrase of a query scores less than the query's TierBound:
-// when a query's rows with them (TierExpr) fill the page with scores at or
-// above it, they are exactly the best rows of the whole match.
-const (
-	ImpactPrefix = "ω"
-	TierWeight   = 10.0
-)
+// unless the row does. For each of ImpactLevels, a row whose weighted count
+// of a token reaches the level carries that level's impact token of it
+// among its tags (ImpactTokens). A phrase's weighted count is at most that
+// of each of its tokens, so a row without the level's impact tokens of any
+// phrase of a query scores below the level's bound (TierBoundCall): when a
+// query's rows with them (TierExpr) fill the page with scores at or above
+// it, they are exactly the best rows of the whole match. And since the
+// weights are whole numbers, when no row holds the lowest level's tokens,
+// every row scores at most the bound at one less than that level.
+//
+// A level's token is "ω", a letter naming the level (a: the first) and the
+// token: one unicode61 token that the query tokenizer never makes, since it
+// splits Hangul from other letters.
+const impactMark = "ω"
+
+// ImpactLevels are the weighted counts that earn impact tokens, highest
+// first: twice the name's weight, the name's, and one more than the
+// category's (so the category words of every store in a category do not
+// fill the lowest tier).
+var ImpactLevels = []int{20, 10, 5}
 
 // columnWeights are BM25Weights as numbers (checked by a test).
 var columnWeights = [...]float64{10, 4, 2, 1, 5, 0}
 
-// ImpactTokens returns the impact tokens of the row's tokens whose
-// weighted count reaches TierWeight, sorted.
+func impactToken(level int, tok string) string {
+	return impactMark + string(rune('a'+level)) + tok
+}
+
+// ImpactTokens returns the impact tokens of the row, sorted.
 func (r IndexRow) ImpactTokens() []string {
 	counts := map[string]float64{}
 	for i, col := range []string{r.Name, r.Category, r.Description, r.Address, r.Choseong} {
@@ -37,8 +49,10 @@ func (r IndexRow) ImpactTokens() []string {
 	}
 	var out []string
 	for tok, f := range counts {
-		if f >= TierWeight {
-			out = append(out, ImpactPrefix+tok)
+		for level, w := range ImpactLevels {
+			if f >= float64(w) {
+				out = append(out, impactToken(level, tok))
+			}
 		}
 	}
 	sort.Strings(out)
@@ -46,10 +60,10 @@ func (r IndexRow) ImpactTokens() []string {
 }
 
 // TierExpr returns the expression over column (the tags column) that keeps
-// the rows holding the impact tokens of every token of at least one of
-// phrases, or false when some phrase is a prefix or column-filtered one,
-// for which impact tokens say nothing.
-func TierExpr(column string, phrases []Phrase) (string, bool) {
+// the rows holding the impact tokens of ImpactLevels[level] of every token
+// of at least one of phrases, or false when some phrase is a prefix or
+// column-filtered one, for which impact tokens say nothing.
+func TierExpr(column string, level int, phrases []Phrase) (string, bool) {
 	var alts []string
 	for _, p := range phrases {
 		if p.Column != "" || strings.HasSuffix(p.Expr, "*") || len(p.Expr) < 2 {
@@ -61,7 +75,7 @@ func TierExpr(column string, phrases []Phrase) (string, bool) {
 		}
 		quoted := make([]string, len(toks))
 		for i, t := range toks {
-			quoted[i] = `"` + ImpactPrefix + strings.ReplaceAll(t, `"`, `""`) + `"`
+			quoted[i] = `"` + strings.ReplaceAll(impactToken(level, t), `"`, `""`) + `"`
 		}
 		if len(quoted) == 1 {
 			alts = append(alts, quoted[0])

@@ -20,11 +20,10 @@ const RankFunction = "couponpop_rank"
 func RankCall(table string, phrases int) string { return rankCall(table, 0, phrases) }
 
 // TierBoundCall returns the SQL that gives, with the same arguments as
-// RankCall, the bound of impact tiers (see ImpactPrefix), negated like the
-// rank: the score of a row holding every phrase of nonzero document
-// frequency at weighted count TierWeight. A row without any phrase's impact
-// tokens scores less.
-func TierBoundCall(table string, phrases int) string { return rankCall(table, 2, phrases) }
+// RankCall, the score of a row holding every phrase of nonzero document
+// frequency at weighted count f, negated like the rank: the bound of an
+// impact tier (see ImpactLevels).
+func TierBoundCall(table string, f, phrases int) string { return rankCall(table, -f, phrases) }
 
 func rankCall(table string, mode, phrases int) string {
 	var b strings.Builder

@@ -65,7 +65,7 @@ typedef struct fts5_api {
 // length, read once; freq is scratch space for one row.
 typedef struct {
 	int nCol, nPhrase;
-	double avgLen, wMax;
+	double avgLen;
 	double *w, *idf, *freq;
 } cpRankData;
 
@@ -75,11 +75,11 @@ typedef struct {
 // given by the caller rather than counted by scanning the phrase's rows (a
 // df of -1, or none, gives the phrase an IDF of 1; -2 an IDF of 0, for a
 // phrase that only filters), and with lenmode 0 without reading the row's
-// length (b = 0). Lower is better, like bm25(). Lenmode 2 returns instead
-// (negated) the score a row would have with every phrase of nonzero df
-// counted at the largest column weight: the bound of search.TierExpr. The calls of one
-// statement share their state, so every call must pass the same weights
-// and dfs.
+// length (b = 0). Lower is better, like bm25(). A negative lenmode -f
+// returns instead the score (negated) a row would have with every phrase of
+// nonzero df at weighted count f, the same sum in the same order, so equal
+// counts give equal doubles. The calls of one statement share their state,
+// so every call must pass the same weights and dfs.
 static void cp_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nVal, sqlite3_value **vals) {
 	cpRankData *d = (cpRankData *)api->xGetAuxdata(fts, 0);
 	if (d == NULL) {
@@ -96,7 +96,6 @@ static void cp_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
 		d->freq = d->idf + nPhrase;
 		for (int i = 0; i < nCol; i++) {
 			d->w[i] = (1 + i < nVal) ? sqlite3_value_double(vals[1 + i]) : 1.0;
-			if (d->w[i] > d->wMax) d->wMax = d->w[i];
 		}
 		sqlite3_int64 rows = 0, toks = 0;
 		api->xRowCount(fts, &rows);
@@ -124,10 +123,10 @@ static void cp_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
 		}
 	}
 	int mode = nVal > 0 ? (int)sqlite3_value_double(vals[0]) : 0;
-	if (mode == 2) {
-		double bound = 0;
+	if (mode < 0) {
+		double f = -(double)mode, bound = 0;
 		for (int i = 0; i < d->nPhrase; i++) {
-			bound += d->idf[i] * (d->wMax * 2.2) / (d->wMax + 1.2);
+			bound += d->idf[i] * (f * 2.2) / (f + 1.2 * 1.0);
 		}
 		sqlite3_result_double(ctx, -bound);
 		return;

@@ -124,18 +124,30 @@ func TestImpactTokens(t *testing.T) {
 	if got := strings.Join(ws, ", "); got != BM25Weights {
 		t.Errorf("columnWeights %s, BM25Weights %s", got, BM25Weights)
 	}
-	row := StoreText{Name: "메가커피 강남역점", Category: "CAFE", Description: "카페 카페 카페 디저트", Address: "역삼동"}.IndexRow()
-	// Name tokens reach 10; 카페 counts 4 (category) + 3·2 (description).
-	want := []string{"ω가커", "ω강남", "ω남역", "ω메가", "ω역점", "ω카페", "ω커피", "ω피강"}
-	if got := row.ImpactTokens(); !slices.Equal(got, want) {
-		t.Errorf("ImpactTokens = %q, want %q", got, want)
+	row := StoreText{Name: "메가커피 강남역점", Category: "CAFE", Description: "카페 카페 카페 커피 디저트", Address: "역삼동"}.IndexRow()
+	// Name tokens reach 10 (levels b and c); 커피 counts 10 + 4 (category)
+	// + 2 (description), 카페 4 + 3·2, cafe and coffee 4 (none).
+	got := row.ImpactTokens()
+	for _, want := range []string{"ωb메가", "ωc메가", "ωb카페", "ωc카페", "ωb커피", "ωc커피", "ωb피강"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("ImpactTokens = %q, lacks %q", got, want)
+		}
 	}
-	expr, ok := TierExpr(ColTags, Phrases(`"강남 남역" AND ("커피" OR "카페")`))
-	if want := `tags : (("ω강남" AND "ω남역") OR "ω커피" OR "ω카페")`; !ok || expr != want {
+	for _, not := range []string{"ωa커피", "ωccafe", "ωc디저", "ωc역삼"} {
+		if slices.Contains(got, not) {
+			t.Errorf("ImpactTokens = %q, has %q", got, not)
+		}
+	}
+	row.Description = "커피 커피 커피"
+	if got := row.ImpactTokens(); !slices.Contains(got, "ωa커피") {
+		t.Errorf("ImpactTokens = %q, lacks ωa커피 (10 + 4 + 3·2)", got)
+	}
+	expr, ok := TierExpr(ColTags, 1, Phrases(`"강남 남역" OR ("커피" OR "카페")`))
+	if want := `tags : (("ωb강남" AND "ωb남역") OR "ωb커피" OR "ωb카페")`; !ok || expr != want {
 		t.Errorf("TierExpr = %s, %t; want %s", expr, ok, want)
 	}
 	for _, fts := range []string{`"술" *`, `choseong : "ㅅㅌ" *`} {
-		if _, ok := TierExpr(ColTags, Phrases(fts)); ok {
+		if _, ok := TierExpr(ColTags, 0, Phrases(fts)); ok {
 			t.Errorf("TierExpr(%s) is ok", fts)
 		}
 	}

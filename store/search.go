@@ -391,6 +391,7 @@ func (db *DB) keywordMatch(ctx context.Context, fts string, f searchFilter, limi
 // bm25()), ties by ID. Filters are tags in the index (see search_tags.go);
 // a radius is then checked exactly on the rows the cells let through.
 func (db *DB) keywordQuery(ctx context.Context, fts string, f searchFilter, limit int) ([]search.Scored, error) {
+	query := fts
 	if filter := filterExpr(f); filter != "" {
 		fts = "(" + fts + ") AND " + filter
 	}
@@ -400,7 +401,7 @@ func (db *DB) keywordQuery(ctx context.Context, fts string, f searchFilter, limi
 	}
 	if !f.near {
 		// store_fts holds live stores only, so it answers alone.
-		if rows, ok, err := db.tieredRows(ctx, fts, args, limit); ok || err != nil {
+		if rows, ok, err := db.tieredRows(ctx, query, fts, args, limit); ok || err != nil {
 			return rows, err
 		}
 		return db.scoredRows(ctx, `SELECT rowid, `+rank+` AS score FROM store_fts WHERE store_fts MATCH ?

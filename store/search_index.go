@@ -13,7 +13,7 @@ import (
 // ftsVersion names the tokenisation of the rows in store_fts. Bump it when
 // search.StoreText.IndexRow changes what it writes: a primary rebuilds the
 // keyword index at start when the version it recorded differs.
-const ftsVersion = "bigram-3-impact"
+const ftsVersion = "bigram-4-impact-levels"
 
 // storeText is the searchable text of a store.
 func storeText(in *couponpop.StoreInput) search.StoreText {

@@ -3,10 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -307,42 +305,69 @@ func (w *claimWriter) commitBatch(batch []*pendingClaim) (Position, error) {
 	}
 	return w.db.update(ctx, func(tx *Tx) error {
 		stmts := w.stmts.in(ctx, tx)
+		var first int64 // the batch's first new coupon
 		for _, c := range batch {
-			c.res, c.err = w.claimOne(ctx, tx, stmts, c.req)
+			var granted bool
+			c.res, granted, c.err = w.claimOne(ctx, tx, stmts, c.req)
+			if granted && first == 0 {
+				first = c.res.CouponID
+			}
 		}
-		return nil
+		if first == 0 {
+			return nil
+		}
+		return record(ctx, stmts, first)
 	})
 }
 
-// claimOne runs one claim inside its own savepoint.
-func (w *claimWriter) claimOne(ctx context.Context, tx *Tx, stmts claimStmts, req ClaimRequest) (ClaimResult, error) {
+// record writes the ISSUED history row and the outbox message of every
+// coupon the batch granted, in its transaction: two INSERTs that copy the
+// new coupon rows, rather than two statements a claim. The batch's coupons
+// are exactly those from its first one on: AUTOINCREMENT gives every new
+// row an ID above any the table ever had, the writer's transaction is the
+// only one inserting coupons, and a refused claim's row is rolled back
+// with its savepoint.
+func record(ctx context.Context, stmts claimStmts, first int64) error {
+	if _, err := stmts.history.ExecContext(ctx, first); err != nil {
+		return fmt.Errorf("coupon history: %w", err)
+	}
+	if _, err := stmts.outbox.ExecContext(ctx, first); err != nil {
+		return fmt.Errorf("outbox: %w", err)
+	}
+	return nil
+}
+
+// claimOne runs one claim inside its own savepoint, and says whether it
+// granted a new coupon (not a refusal, nor a replay of an earlier answer).
+func (w *claimWriter) claimOne(ctx context.Context, tx *Tx, stmts claimStmts, req ClaimRequest) (res ClaimResult, granted bool, err error) {
 	if req.IdempotencyKey != "" {
 		if res, err, ok := w.db.replayClaim(ctx, tx, req); ok {
-			return res, err
+			return res, false, err
 		}
 	}
 	if _, err := stmts.savepoint.ExecContext(ctx); err != nil {
-		return ClaimResult{}, err
+		return ClaimResult{}, false, err
 	}
-	res, err := w.grant(ctx, tx, stmts, req)
+	res, err = w.grant(ctx, tx, stmts, req)
 	if err != nil {
 		if _, rbErr := stmts.rollback.ExecContext(ctx); rbErr != nil {
-			return ClaimResult{}, errors.Join(err, rbErr)
+			return ClaimResult{}, false, errors.Join(err, rbErr)
 		}
 	}
 	if req.IdempotencyKey != "" && (err == nil || couponpop.ErrorCode(err) != couponpop.EINTERNAL) {
 		if rememberErr := w.remember(ctx, tx, req, res, err); rememberErr != nil {
-			err = rememberErr
+			return ClaimResult{}, false, rememberErr
 		}
 	}
 	if _, relErr := stmts.release.ExecContext(ctx); relErr != nil {
-		return ClaimResult{}, relErr
+		return ClaimResult{}, false, relErr
 	}
-	return res, err
+	return res, err == nil, err
 }
 
-// grant takes one coupon: the conditional count update, the coupon row (unique
-// per member and event), its history row and its outbox message.
+// grant takes one coupon: the conditional count update and the coupon row
+// (unique per member and event, with where it was claimed). Its history
+// row and outbox message follow with the batch's others (record).
 func (w *claimWriter) grant(ctx context.Context, tx *Tx, stmts claimStmts, req ClaimRequest) (ClaimResult, error) {
 	now := millis(tx.now)
 	gate, err := w.db.gates.get(ctx, w.db, req.EventID) // the event's fixed facts
@@ -359,8 +384,11 @@ func (w *claimWriter) grant(ctx context.Context, tx *Tx, stmts claimStmts, req C
 		return ClaimResult{}, w.refusal(ctx, tx, req)
 	}
 	e := gate.event
-	storeID, endAt := e.StoreID, millis(e.EndAt)
-	res, err = stmts.insert.ExecContext(ctx, req.EventID, req.MemberID, storeID, now, millis(e.CouponExpiry(tx.now)), endAt)
+	var lat, lng any
+	if req.HasLocation {
+		lat, lng = req.Latitude, req.Longitude
+	}
+	res, err = stmts.insert.ExecContext(ctx, req.EventID, req.MemberID, e.StoreID, now, millis(e.CouponExpiry(tx.now)), millis(e.EndAt), lat, lng)
 	if err != nil {
 		return ClaimResult{}, err
 	}
@@ -371,17 +399,6 @@ func (w *claimWriter) grant(ctx context.Context, tx *Tx, stmts claimStmts, req C
 	}
 	couponID, err := res.LastInsertId()
 	if err != nil {
-		return ClaimResult{}, err
-	}
-	var lat, lng any
-	if req.HasLocation {
-		lat, lng = req.Latitude, req.Longitude
-	}
-	if _, err := stmts.history.ExecContext(ctx, couponID, req.MemberID, req.EventID, storeID, now, lat, lng); err != nil {
-		return ClaimResult{}, err
-	}
-	payload, _ := json.Marshal(outboxCoupon{Type: "COUPON_ISSUED", CouponID: couponID, EventID: req.EventID, MemberID: req.MemberID, StoreID: storeID, At: now})
-	if _, err := stmts.outbox.ExecContext(ctx, "COUPON_ISSUED", "issued-"+strconv.FormatInt(couponID, 10), payload, now); err != nil {
 		return ClaimResult{}, err
 	}
 	return ClaimResult{CouponID: couponID}, nil
@@ -505,11 +522,16 @@ func (s *claimStmts) prepare(ctx context.Context, db *sql.DB) error {
 	// statement; the event's fixed facts come from its gate instead.
 	s.take = prep(`UPDATE coupon_events SET issued_count = issued_count + 1, updated_at = ?
 		WHERE id = ? AND issued_count < total_count AND status = 'ACTIVE' AND start_at <= ? AND end_at > ?`)
-	s.insert = prep(`INSERT INTO coupons (event_id, member_id, store_id, status, issued_at, expire_at, event_end_at)
-		VALUES (?, ?, ?, 'ISSUED', ?, ?, ?) ON CONFLICT (member_id, event_id) DO NOTHING`)
+	s.insert = prep(`INSERT INTO coupons (event_id, member_id, store_id, status, issued_at, expire_at, event_end_at, claim_latitude, claim_longitude)
+		VALUES (?, ?, ?, 'ISSUED', ?, ?, ?, ?, ?) ON CONFLICT (member_id, event_id) DO NOTHING`)
+	// record's copies of the batch's new coupons (from the ID bound).
 	s.history = prep(`INSERT INTO coupon_history (coupon_id, member_id, event_id, store_id, action, at, latitude, longitude)
-		VALUES (?, ?, ?, ?, 'ISSUED', ?, ?, ?)`)
-	s.outbox = prep(`INSERT INTO outbox (kind, trace_id, payload, created_at) VALUES (?, ?, ?, ?)`)
+		SELECT id, member_id, event_id, store_id, 'ISSUED', issued_at, claim_latitude, claim_longitude
+		FROM coupons WHERE id >= ? ORDER BY id`)
+	s.outbox = prep(`INSERT INTO outbox (kind, trace_id, payload, created_at)
+		SELECT 'COUPON_ISSUED', 'issued-' || id, json_object('type', 'COUPON_ISSUED', 'couponId', id,
+			'eventId', event_id, 'memberId', member_id, 'storeId', store_id, 'at', issued_at), issued_at
+		FROM coupons WHERE id >= ? ORDER BY id`)
 	s.savepoint = prep(`SAVEPOINT claim`)
 	s.release = prep(`RELEASE claim`)
 	s.rollback = prep(`ROLLBACK TO claim`)

@@ -81,4 +81,7 @@ func claimLoop(b *testing.B, db *store.DB, eventID int64) {
 	}
 	wg.Wait()
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "claims/s")
+	if batches, claims := db.ClaimStats(); batches > 0 {
+		b.ReportMetric(float64(claims)/float64(batches), "claims/batch")
+	}
 }

@@ -483,3 +483,114 @@ func TestCouponOutbox_OneRowPerIssueAndUse(t *testing.T) {
 		t.Errorf("USED history %v", h)
 	}
 }
+
+// TestClaimBatch_RecordsFollowTheGrants commits one batch that mixes new
+// coupons (some claimed with a location), duplicates, sold-out refusals and
+// an idempotent replay: the history and outbox rows the batch writes are
+// exactly its new coupons, in order, with their claim locations.
+func TestClaimBatch_RecordsFollowTheGrants(t *testing.T) {
+	f := newCouponFixture(t)
+	f.db.SetClaimOptions(store.ClaimOptions{BatchWait: 200 * time.Millisecond})
+	small := f.event(f.storeA, 3*time.Hour, 3, 0)
+	big := f.event(f.storeB, 3*time.Hour, 100, 0)
+	f.claim(big, 99) // earlier batches, one with a key replayed below
+	first, err := f.db.Claim(f.ctx, store.ClaimRequest{EventID: small, MemberID: 99, IdempotencyKey: "k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := first.CouponID
+	batchesBefore, _ := f.db.ClaimStats()
+
+	reqs := []store.ClaimRequest{{EventID: small, MemberID: 99, IdempotencyKey: "k"}} // replay
+	for m := int64(1); m <= 6; m++ {
+		reqs = append(reqs, store.ClaimRequest{EventID: small, MemberID: m}) // 2 left: 4 sold out
+		reqs = append(reqs, store.ClaimRequest{EventID: big, MemberID: m, HasLocation: m%2 == 0,
+			Latitude: 37.55 + float64(m)/1000, Longitude: 126.92})
+		reqs = append(reqs, store.ClaimRequest{EventID: big, MemberID: m}) // duplicate of the one before
+	}
+	type answer struct {
+		req store.ClaimRequest
+		id  int64
+		err error
+	}
+	answers := make(chan answer, len(reqs))
+	for _, req := range reqs {
+		go func() {
+			res, err := f.db.Claim(f.ctx, req)
+			answers <- answer{req, res.CouponID, err}
+		}()
+		time.Sleep(time.Millisecond) // queue them in this order
+	}
+	located := map[int64][2]float64{}
+	var granted []int64
+	for range reqs {
+		a := <-answers
+		switch {
+		case a.req.IdempotencyKey != "":
+			if a.err != nil || a.id != before {
+				t.Errorf("replay: coupon %d, %v; want %d", a.id, a.err, before)
+			}
+		case a.err == nil:
+			granted = append(granted, a.id)
+			if a.req.HasLocation {
+				located[a.id] = [2]float64{a.req.Latitude, a.req.Longitude}
+			}
+		case couponpop.ErrorCode(a.err) != couponpop.EEventCouponSoldOut && couponpop.ErrorCode(a.err) != couponpop.ECouponAlreadyIssued:
+			t.Errorf("claim %+v: %v", a.req, a.err)
+		}
+	}
+	if batches, _ := f.db.ClaimStats(); batches-batchesBefore != 1 {
+		t.Fatalf("the claims took %d batches, want 1", batches-batchesBefore)
+	}
+	slices.Sort(granted)
+	if len(granted) != 2+6 {
+		t.Fatalf("granted %v, want 2 of the small event and 6 of the big one", granted)
+	}
+
+	raw := f.raw(false)
+	rows, err := raw.Query(`SELECT coupon_id, member_id, event_id, store_id, at, latitude, longitude FROM coupon_history
+		WHERE action = 'ISSUED' AND coupon_id > ? ORDER BY id`, before)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var history []int64
+	for rows.Next() {
+		var id, member, event, storeID, at int64
+		var lat, lng sql.NullFloat64
+		if err := rows.Scan(&id, &member, &event, &storeID, &at, &lat, &lng); err != nil {
+			t.Fatal(err)
+		}
+		c := f.coupon(id)
+		if member != c.MemberID || event != c.EventID || storeID != c.StoreID || at != c.IssuedAt.UnixMilli() {
+			t.Errorf("history of coupon %d: member %d event %d store %d at %d; coupon %+v", id, member, event, storeID, at, c)
+		}
+		want, ok := located[id]
+		if lat.Valid != ok || lng.Valid != ok || (ok && (lat.Float64 != want[0] || lng.Float64 != want[1])) {
+			t.Errorf("history of coupon %d at (%v, %v), want %v (located %v)", id, lat, lng, want, ok)
+		}
+		history = append(history, id)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(history, granted) {
+		t.Errorf("ISSUED history %v, want the batch's coupons %v", history, granted)
+	}
+	var outbox []int64
+	orows, err := raw.Query(`SELECT payload ->> 'couponId' FROM outbox WHERE kind = 'COUPON_ISSUED' AND payload ->> 'couponId' > ? ORDER BY id`, before)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer orows.Close()
+	for orows.Next() {
+		var id int64
+		if err := orows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		outbox = append(outbox, id)
+	}
+	if !slices.Equal(outbox, granted) {
+		t.Errorf("COUPON_ISSUED outbox %v, want the batch's coupons %v", outbox, granted)
+	}
+}

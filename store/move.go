@@ -87,7 +87,7 @@ func (mv *DistrictMove) copy(ctx context.Context, src *DB, tx *Tx) error {
 			claim_radius_meters, coupon_valid_hours, created_at, updated_at`,
 			remap: map[string]map[int64]int64{"store_id": mv.Stores}},
 		{table: "coupons", where: `id IN (` + districtCoupon + `)`, ids: mv.Coupons,
-			cols:  `event_id, member_id, store_id, status, issued_at, expire_at, used_at, event_end_at`,
+			cols:  `event_id, member_id, store_id, status, issued_at, expire_at, used_at, event_end_at, claim_latitude, claim_longitude`,
 			remap: map[string]map[int64]int64{"event_id": mv.Events, "store_id": mv.Stores}},
 		{table: "coupon_history", where: `event_id IN (` + districtEvents + `)`, count: &mv.History,
 			cols:  `coupon_id, member_id, event_id, store_id, action, at, latitude, longitude`,

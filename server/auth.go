@@ -92,7 +92,9 @@ func (t *Tokens) NewAccessToken(m *couponpop.Member) (token string, expiresAt ti
 //
 // Tokens are signed with golang-jwt; they are checked here without it
 // because every request pays this: its parser took 6.4 µs and 55
-// allocations a token, this 4.0 µs and 24 (BenchmarkVerify).
+// allocations a token, this 4.0 µs and 24 with encoding/json for the
+// claims, and 2.1–3.4 µs and 20 with the direct claims scan (against
+// 7.4–8.3 µs in the same run; BenchmarkVerify).
 func (t *Tokens) Verify(token string) (*Caller, error) {
 	invalid := couponpop.Errorf(couponpop.EInvalidToken, "invalid access token")
 	headerEnd := strings.IndexByte(token, '.')
@@ -100,19 +102,15 @@ func (t *Tokens) Verify(token string) (*Caller, error) {
 	if headerEnd <= 0 || signedEnd <= headerEnd || !t.signed(token[:signedEnd], token[signedEnd+1:]) {
 		return nil, invalid
 	}
-	var header struct {
-		Alg string `json:"alg"`
+	if !hs256Header(token[:headerEnd]) {
+		return nil, invalid
 	}
-	var claims struct {
-		Subject    string   `json:"sub"`
-		Username   string   `json:"username"`
-		MemberType string   `json:"memberType"`
-		ID         string   `json:"jti"`
-		ExpiresAt  *float64 `json:"exp"`
-		NotBefore  *float64 `json:"nbf"`
+	payload, err := base64.RawURLEncoding.DecodeString(token[headerEnd+1 : signedEnd])
+	if err != nil {
+		return nil, invalid
 	}
-	if decodeSegment(token[:headerEnd], &header) != nil || header.Alg != "HS256" ||
-		decodeSegment(token[headerEnd+1:signedEnd], &claims) != nil {
+	claims, err := parseAccessClaims(payload)
+	if err != nil {
 		return nil, invalid
 	}
 	now := t.now()
@@ -151,13 +149,22 @@ func (t *Tokens) signed(signing, sig string) bool {
 	return hmac.Equal(mac.Sum(sum[:0]), got)
 }
 
-// decodeSegment decodes one base64url JSON segment of a token into v.
-func decodeSegment(seg string, v any) error {
+// signedHeader is the header golang-jwt writes on every token we sign.
+const signedHeader = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9" // {"alg":"HS256","typ":"JWT"}
+
+// hs256Header reports whether a token's header segment says HS256.
+func hs256Header(seg string) bool {
+	if seg == signedHeader {
+		return true
+	}
 	data, err := base64.RawURLEncoding.DecodeString(seg)
 	if err != nil {
-		return err
+		return false
 	}
-	return json.Unmarshal(data, v)
+	var header struct {
+		Alg string `json:"alg"`
+	}
+	return json.Unmarshal(data, &header) == nil && header.Alg == "HS256"
 }
 
 // unixTime turns a NumericDate (seconds, maybe fractional) into a time.

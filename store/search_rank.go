@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -11,9 +12,39 @@ import (
 	"github.com/couponpop/couponpop/search"
 )
 
-// rankFunction says whether connections offer search.RankFunction; without
-// it keyword search ranks by FTS5's bm25().
-var rankFunction = search.RegisterRankFunction()
+// rankRegistered says whether connections opened from now on offer
+// search.RankFunction (registered before any connection opens).
+var rankRegistered = search.RegisterRankFunction()
+
+var rankCheck struct {
+	once sync.Once
+	ok   bool
+}
+
+// rankFunction says whether keyword search can rank with
+// search.RankFunction, checked once on an in-memory database; without it,
+// it ranks by FTS5's bm25().
+func rankFunction() bool {
+	rankCheck.once.Do(func() { rankCheck.ok = rankRegistered && checkRankFunction() })
+	return rankCheck.ok
+}
+
+func checkRankFunction() bool {
+	db, err := sql.Open("sqlite3", ":memory:")
+	if err != nil {
+		return false
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	for _, stmt := range []string{search.FTSTableSQL("t"), `INSERT INTO t (rowid, name) VALUES (1, 'a')`} {
+		if _, err := db.Exec(stmt); err != nil {
+			return false
+		}
+	}
+	var score float64
+	err = db.QueryRow(`SELECT `+search.RankCall("t", 1)+` FROM t WHERE t MATCH '"a"'`, -1).Scan(&score)
+	return err == nil && score < 0
+}
 
 // phraseStats keeps the document frequency of query phrases across keyword
 // index generations: a write moves a phrase's count by at most one, so a
@@ -62,7 +93,7 @@ func (p *phraseStats) put(expr string, gen, df int64) {
 // scored phrase, whose IDF scales every score alike; else from
 // phraseStats.
 func (db *DB) rankExpr(ctx context.Context, fts string) (string, []any, error) {
-	if !rankFunction {
+	if !rankFunction() {
 		return "-bm25(store_fts, " + search.BM25Weights + ")", nil, nil
 	}
 	phrases := search.Phrases(fts)
@@ -108,7 +139,7 @@ func (db *DB) rankExpr(ctx context.Context, fts string) (string, []any, error) {
 // with 카페 in the name and the description; for 편의점, in no name and
 // every convenience store's category words, it reads the first 20 rows.
 func (db *DB) tieredRows(ctx context.Context, query, fts string, args []any, limit int) (_ []search.Scored, ok bool, err error) {
-	if !rankFunction || !tiers || strings.Contains(query, " AND ") {
+	if !rankFunction() || !tiers || strings.Contains(query, " AND ") {
 		return nil, false, nil
 	}
 	phrases := search.Phrases(fts)

@@ -374,7 +374,7 @@ func (w *claimWriter) grant(ctx context.Context, tx *Tx, stmts claimStmts, req C
 	if err != nil {
 		return ClaimResult{}, err
 	}
-	res, err := stmts.take.ExecContext(ctx, now, req.EventID, now, now)
+	res, err := stmts.take.ExecContext(ctx, now, req.EventID)
 	if err != nil {
 		return ClaimResult{}, err
 	}
@@ -520,8 +520,8 @@ func (s *claimStmts) prepare(ctx context.Context, db *sql.DB) error {
 	}
 	// No RETURNING on the claim path: it costs several times a plain
 	// statement; the event's fixed facts come from its gate instead.
-	s.take = prep(`UPDATE coupon_events SET issued_count = issued_count + 1, updated_at = ?
-		WHERE id = ? AND issued_count < total_count AND status = 'ACTIVE' AND start_at <= ? AND end_at > ?`)
+	s.take = prep(`UPDATE coupon_events SET issued_count = issued_count + 1, updated_at = ?1
+		WHERE id = ?2 AND issued_count < total_count AND status = 'ACTIVE' AND start_at <= ?1 AND end_at > ?1`)
 	s.insert = prep(`INSERT INTO coupons (event_id, member_id, store_id, status, issued_at, expire_at, event_end_at, claim_latitude, claim_longitude)
 		VALUES (?, ?, ?, 'ISSUED', ?, ?, ?, ?, ?) ON CONFLICT (member_id, event_id) DO NOTHING`)
 	// record's copies of the batch's new coupons (from the ID bound).

@@ -231,6 +231,11 @@ func DeleteDistrict(ctx context.Context, db *DB, district string) error {
 				return err
 			}
 		}
+		// The keyword caches and phrase counts follow the generation: one
+		// step per keyword row gone, as for any other store write.
+		if _, err := tx.ExecContext(ctx, `UPDATE search_index_state SET fts_generation = fts_generation + ? WHERE id = 1`, len(stores)); err != nil {
+			return err
+		}
 		for _, q := range []string{
 			`DELETE FROM coupon_history WHERE event_id IN (` + districtEvents + `)`,
 			`DELETE FROM idempotency_keys WHERE coupon_id IN (` + districtCoupon + `)`,

@@ -68,6 +68,22 @@ func TestMoveDistrict(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	hits := func(db *store.DB) []int64 {
+		r, err := (&store.Searcher{}).Keyword(ctx, []*store.DB{db}, store.SearchQuery{Text: "망원"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		for _, h := range r.Hits {
+			ids = append(ids, h.ID)
+		}
+		return ids
+	}
+	// Searched before the move, so its answer sits in the keyword cache.
+	if got := hits(src); len(got) != 1 || got[0] != mapo.ID {
+		t.Fatalf("search in shard 1 before the move = %v, want [%d]", got, mapo.ID)
+	}
+
 	mv, err := store.MoveDistrict(ctx, src, dst, "마포구")
 	if err != nil {
 		t.Fatal(err)
@@ -141,17 +157,6 @@ func TestMoveDistrict(t *testing.T) {
 	}
 
 	// The keyword index follows the store.
-	hits := func(db *store.DB) []int64 {
-		r, err := (&store.Searcher{}).Keyword(ctx, []*store.DB{db}, store.SearchQuery{Text: "망원"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var ids []int64
-		for _, h := range r.Hits {
-			ids = append(ids, h.ID)
-		}
-		return ids
-	}
 	if got := hits(dst); len(got) != 1 || got[0] != newStoreID {
 		t.Fatalf("search in shard 3 = %v, want [%d]", got, newStoreID)
 	}

@@ -14,8 +14,9 @@ else
 	mkdir -p /litefs-s0 /var/lib/litefs/s0
 	litefs mount -config /etc/litefs-s0.yml &
 	# Wait until the shard-0 replica is connected (its /info names a primary).
+	# LiteFS indents /info: "hostname": "<machine id>", with a space.
 	i=0
-	until wget -qO- http://127.0.0.1:20203/info 2>/dev/null | grep -q '"hostname":"[^"]'; do
+	until wget -qO- http://127.0.0.1:20203/info 2>/dev/null | grep -q '"hostname": *"[^"]'; do
 		i=$((i + 1))
 		[ "$i" -lt 120 ] || { echo "shard-0 replica did not connect" >&2; exit 1; }
 		sleep 1

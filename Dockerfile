@@ -22,9 +22,12 @@ RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache
 	-o /out/litefs github.com/superfly/litefs/cmd/litefs
 
 FROM debian:trixie-slim
+# fuse3: LiteFS's FUSE mounts; wget: deploy/entrypoint.sh polls the shard-0
+# replica's /info.
 RUN apt-get update \
-	&& apt-get install -y --no-install-recommends ca-certificates fuse3 \
-	&& rm -rf /var/lib/apt/lists/*
+	&& apt-get install -y --no-install-recommends ca-certificates fuse3 wget \
+	&& rm -rf /var/lib/apt/lists/* \
+	&& mkdir -p /data /litefs /litefs-s0 /var/lib/litefs
 COPY --from=build /out/couponpop /out/litefs /usr/local/bin/
 COPY litefs.yml /etc/litefs.yml
 
@@ -36,8 +39,6 @@ COPY litefs.yml /etc/litefs.yml
 COPY deploy/litefs-s0.yml /etc/litefs-s0.yml
 COPY deploy/s0.yml deploy/district.yml deploy/shardmap.yml /etc/couponpop/
 COPY deploy/entrypoint.sh /usr/local/bin/couponpop-entrypoint
-RUN apt-get update && apt-get install -y --no-install-recommends wget && rm -rf /var/lib/apt/lists/* \
-	&& mkdir -p /data /litefs /litefs-s0 /var/lib/litefs
 
 EXPOSE 8080
 ENTRYPOINT ["couponpop-entrypoint"]

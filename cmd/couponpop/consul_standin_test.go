@@ -238,8 +238,11 @@ func (c *consulStandIn) putKey(w http.ResponseWriter, r *http.Request, key strin
 			writeConsul(w, false)
 			return
 		}
+		// As Consul does, a release also writes the request's body as the
+		// value: LiteFS releases with an empty one when it stops, so the
+		// next node to start finds no primary rather than the stopped one.
 		c.index++
-		e.Session, e.ModifyIndex = "", c.index
+		e.Value, e.Session, e.ModifyIndex = value, "", c.index
 		writeConsul(w, true)
 	default:
 		c.index++

@@ -215,16 +215,6 @@ log "Consul stand-in (cmd/couponpop/consul_standin_test.go) on $IP_CONSUL:8500"
 cdir=$WORK/consul
 rm -rf "$cdir" && mkdir -p "$cdir"
 sed '/^\/\/go:build integration$/d' "$ROOT/cmd/couponpop/consul_standin_test.go" >"$cdir/standin.go"
-# Real Consul's `PUT /v1/kv/<key>?release=<session>` also sets the key's value
-# to the request body (state store kvsUnlockTxn); LiteFS releases with an
-# empty body when it stops, so the key reads as "no primary" and a restarted
-# machine takes the lease again. The stand-in keeps the old value, and a
-# restarted primary then waits on itself forever ("cannot connect to self").
-# Mirror Consul in this copy until the stand-in does.
-if grep -q '^		e.Session, e.ModifyIndex = "", c.index$' "$cdir/standin.go"; then
-	sed -i 's/^\t\te.Session, e.ModifyIndex = "", c.index$/\t\te.Value, e.Session, e.ModifyIndex = value, "", c.index/' "$cdir/standin.go"
-	grep -q 'e.Value, e.Session, e.ModifyIndex = value, "", c.index' "$cdir/standin.go" || die "could not patch the stand-in's release"
-fi
 cat >"$cdir/main.go" <<'EOF'
 // Serves the Consul stand-in of cmd/couponpop/consul_standin_test.go.
 package main

@@ -22,8 +22,12 @@
 #    app couponpop-s1 (COUPONPOP_SHARD=1, with its shard-0 replica mount), each
 #    with a volume on /var/lib/litefs as fly.toml's [mounts]. Then health,
 #    roles, sign-up and login, fly-replay answers, a store, an event, a claim,
-#    a redemption, fan-out reads from the other app, and a restart of both
-#    machines (the lease comes back, the data stays).
+#    a redemption, fan-out reads from the other app, a restart of both
+#    machines (the lease comes back, the data stays), a kill -9 of the
+#    district app's shard-0 replica litefs (the container must exit non-zero
+#    and come back under --restart on-failure), and stops by SIGINT (Fly's
+#    default kill_signal) and docker stop (exit 0, every LiteFS shut down
+#    without errors).
 #
 # Needs root, /dev/fuse, and apt (installs docker.io, debootstrap, jq, curl).
 # Fly machines are VMs where the entrypoint runs as root with every
@@ -402,6 +406,71 @@ want "$a" 200 "coupon after restart"
 [ "$(body "$a" | jq -r .data.status)" = USED ] || die "coupon after restart: $(body "$a")"
 OWNER=$(login owner@smoke.test 'Owner123!')
 ok "after restart: coupon $COUPON is USED, the owner logs in"
+
+# deploy/entrypoint.sh supervises the LiteFS processes: a dead shard-0
+# replica mount must take the machine down (Fly restarts it), and a stop
+# must shut both mounts down cleanly.
+log "kill the shard-0 replica's litefs in couponpop-s1 (restart policy on-failure, as Fly)"
+docker update --restart on-failure:3 cpsmoke-s1 >/dev/null
+t0=$(date +%s)
+pid=$(docker exec cpsmoke-s1 bash -c 'for p in /proc/[0-9]*; do
+	[ "$(tr "\0" " " <"$p/cmdline" 2>/dev/null)" = "litefs mount -config /etc/litefs-s0.yml " ] && kill -KILL "${p#/proc/}" && echo "${p#/proc/}"
+done; true')
+[ -n "$pid" ] || die "no shard-0 replica litefs process in couponpop-s1"
+died=
+for _ in $(seq 30); do # the container's exit: docker's "die" event (a restart resets State.ExitCode)
+	died=$(docker events --since "$t0" --until "$(date +%s)" --filter container=cpsmoke-s1 --filter event=die \
+		--format '{{.Time}} {{index .Actor.Attributes "exitCode"}}')
+	died=${died%%$'\n'*}
+	[ -n "$died" ] && break
+	sleep 0.5
+done
+[ -n "$died" ] || die "couponpop-s1 kept running 15 s after its shard-0 replica's litefs (pid $pid) was killed"
+read -r dt code <<<"$died"
+[ "$code" != 0 ] || die "couponpop-s1 exited 0 after its shard-0 replica died; Fly would not restart it"
+[ $((dt - t0)) -le 10 ] || die "couponpop-s1 took $((dt - t0)) s to exit"
+logs=$(docker logs --since "$t0" cpsmoke-s1 2>&1) # not piped into grep -q: SIGPIPE + pipefail
+grep -q "entrypoint: shard-0 replica's litefs exited" <<<"$logs" ||
+	die "couponpop-s1: no entrypoint line naming the shard-0 replica"
+ok "couponpop-s1 exited with status $code within $((dt - t0)) s of the kill (litefs pid $pid)"
+for _ in $(seq 30); do
+	read -r running restarts < <(docker inspect -f '{{.State.Running}} {{.RestartCount}}' cpsmoke-s1)
+	[ "$running" = true ] && [ "$restarts" -ge 1 ] && break
+	sleep 0.5
+done
+[ "$running" = true ] && [ "$restarts" -ge 1 ] || die "docker did not restart couponpop-s1"
+wait_healthy "$S1" cpsmoke-s1
+ok "couponpop-s1 restarted by docker (restarts: $(docker inspect -f '{{.RestartCount}}' cpsmoke-s1)), /healthz ok"
+expect_role "$S1" 0 replica couponpop-s1
+expect_role "$S1" 1 primary couponpop-s1
+a=$(api GET "$S1/api/v1/members/me" "$CUSTOMER")
+want "$a" 200 "members/me on couponpop-s1 after its restart"
+ok "couponpop-s1 reads the member from its shard-0 replica again"
+
+log "stop signals: exit 0, every LiteFS shut down cleanly"
+stop_check() { # name mounts how: stop the container, check its exit and log
+	local c=$1 want_n=$2 how=$3 t code logs n
+	t=$(date +%s.%N)
+	case $how in
+	stop) docker stop "$c" >/dev/null ;; # SIGTERM
+	INT) docker kill -s INT "$c" >/dev/null && docker wait "$c" >/dev/null ;; # Fly's default kill_signal
+	esac
+	code=$(docker inspect -f '{{.State.ExitCode}}' "$c")
+	logs=$(docker logs --since "$t" "$c" 2>&1)
+	[ "$code" = 0 ] || die "$c: exit status $code after $how"
+	# LiteFS's complaints ("ERROR: cannot wait for exec process: exit status 1",
+	# an unmount error); not "cannot set environment metadata", outside Fly.
+	! grep -E 'exit status|^ERROR' <<<"$logs" || die "$c: shutdown complaints in its log after $how"
+	n=$(grep -c 'litefs shut down complete' <<<"$logs" || true)
+	[ "$n" = "$want_n" ] || die "$c: $n of $want_n LiteFS mounts logged 'litefs shut down complete' after $how"
+	ok "$c: $how: exit 0, $n LiteFS shut down complete, no errors"
+}
+stop_check cpsmoke-s1 2 INT
+docker start cpsmoke-s1 >/dev/null
+wait_healthy "$S1" cpsmoke-s1
+expect_role "$S1" 0 replica couponpop-s1
+stop_check cpsmoke-s1 2 stop
+stop_check cpsmoke-s0 1 stop
 
 echo
 echo "docker-smoke: all checks passed (image $TAG)"

@@ -328,11 +328,17 @@ func position(ctx context.Context, url string, shard int) (uint64, string, error
 }
 
 // waitConverged waits until every node has applied the shard position of
-// the node currently primary (and at least atLeast), and returns it.
+// the node currently primary (and at least atLeast), and that position has
+// held for settleTime, and returns it. Claims queued before a load stopped
+// may still commit after their clients gave up, so one look at equal
+// positions can fall between two commits.
 func (c *testCluster) waitConverged(shard int, atLeast uint64, timeout time.Duration) uint64 {
 	c.t.Helper()
+	const settleTime = 300 * time.Millisecond
 	deadline := time.Now().Add(timeout)
 	var last string
+	var settled uint64
+	var settledAt time.Time
 	for time.Now().Before(deadline) {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		var primaryPos uint64
@@ -357,7 +363,11 @@ func (c *testCluster) waitConverged(shard int, atLeast uint64, timeout time.Dura
 			for _, p := range positions {
 				same = same && p == primaryPos
 			}
-			if same {
+			switch {
+			case !same:
+			case settledAt.IsZero() || primaryPos != settled:
+				settled, settledAt = primaryPos, time.Now()
+			case time.Since(settledAt) >= settleTime:
 				return primaryPos
 			}
 		}

@@ -348,19 +348,28 @@ func (w *claimWriter) claimOne(ctx context.Context, tx *Tx, stmts claimStmts, re
 	if _, err := stmts.savepoint.ExecContext(ctx); err != nil {
 		return ClaimResult{}, false, err
 	}
+	undo := func(err error) error { // back to the savepoint: the claim wrote nothing
+		if _, rbErr := stmts.rollback.ExecContext(ctx); rbErr != nil {
+			return errors.Join(err, rbErr)
+		}
+		return err
+	}
 	res, err = w.grant(ctx, tx, stmts, req)
 	if err != nil {
-		if _, rbErr := stmts.rollback.ExecContext(ctx); rbErr != nil {
-			return ClaimResult{}, false, errors.Join(err, rbErr)
-		}
+		err = undo(err)
 	}
+	// The answer is remembered, refusals included; a coupon whose answer
+	// cannot be remembered is not granted either.
 	if req.IdempotencyKey != "" && (err == nil || couponpop.ErrorCode(err) != couponpop.EINTERNAL) {
 		if rememberErr := w.remember(ctx, tx, req, res, err); rememberErr != nil {
-			return ClaimResult{}, false, rememberErr
+			if err == nil {
+				rememberErr = undo(rememberErr)
+			}
+			res, err = ClaimResult{}, rememberErr
 		}
 	}
 	if _, relErr := stmts.release.ExecContext(ctx); relErr != nil {
-		return ClaimResult{}, false, relErr
+		return ClaimResult{}, false, errors.Join(err, relErr)
 	}
 	return res, err == nil, err
 }

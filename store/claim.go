@@ -3,12 +3,14 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"sync/atomic"
 	"time"
 
 	"github.com/couponpop/couponpop"
+	sqlite3 "github.com/mattn/go-sqlite3"
 )
 
 // ClaimRequest is a member's claim on an event's coupon.
@@ -61,7 +63,7 @@ func (db *DB) SetClaimOptions(opts ClaimOptions) { db.claimOpts = opts }
 // and (member, event) is unique.
 func (db *DB) Claim(ctx context.Context, req ClaimRequest) (ClaimResult, error) {
 	if req.IdempotencyKey != "" {
-		if res, err, ok := db.replayClaim(ctx, db.read, req); ok {
+		if res, err, ok := db.replayClaim(ctx, sqlQuerier{db.read}, req); ok {
 			if err == nil {
 				err = db.confirmReplay(ctx, res.Position)
 			}
@@ -95,10 +97,10 @@ func (db *DB) ClaimStats() (batches, claims int64) {
 }
 
 // replayClaim returns the stored first answer of an idempotent claim.
-func (db *DB) replayClaim(ctx context.Context, q queryRower, req ClaimRequest) (ClaimResult, error, bool) {
+func (db *DB) replayClaim(ctx context.Context, q rowQuerier, req ClaimRequest) (ClaimResult, error, bool) {
 	var couponID sql.NullInt64
 	var code, msg string
-	err := q.QueryRowContext(ctx, `SELECT coupon_id, code, message FROM idempotency_keys
+	err := q.queryRow(ctx, `SELECT coupon_id, code, message FROM idempotency_keys
 		WHERE member_id = ? AND key = ? AND created_at > ?`, req.MemberID, req.IdempotencyKey,
 		millis(db.now().Add(-idempotencyTTL))).Scan(&couponID, &code, &msg)
 	if err != nil {
@@ -212,7 +214,7 @@ func (w *claimWriter) stop() {
 
 func (w *claimWriter) run() {
 	defer close(w.stopped)
-	defer w.stmts.close()
+	defer w.closeStmts()
 	if w.confirms != nil {
 		defer func() { close(w.confirms); <-w.confirmed }()
 	}
@@ -233,6 +235,14 @@ func (w *claimWriter) run() {
 			}
 		}
 	}
+}
+
+// closeStmts finalizes the writer's statements on their connection.
+func (w *claimWriter) closeStmts() {
+	w.db.withRawConn(context.Background(), func(rawConn) error {
+		w.stmts.close()
+		return nil
+	})
 }
 
 // fill adds queued claims to batch until it is full or, after BatchWait,
@@ -298,26 +308,45 @@ func (w *claimWriter) answer(batch []*pendingClaim, pos Position, batchErr error
 	}
 }
 
+// claimTx is a claim batch's transaction on the writer's driver connection:
+// every statement of the batch runs on it, the per-claim ones prepared.
+type claimTx struct {
+	rawConn
+	stmts *claimStmts
+	now   time.Time
+}
+
+// commitBatch writes the batch in one transaction on the writer connection,
+// held (sql.Conn.Raw) only for the batch.
 func (w *claimWriter) commitBatch(batch []*pendingClaim) (Position, error) {
 	ctx := context.Background()
-	if err := w.stmts.prepare(ctx, w.db.write); err != nil {
-		return 0, err
-	}
-	return w.db.update(ctx, func(tx *Tx) error {
-		stmts := w.stmts.in(ctx, tx)
-		var first int64 // the batch's first new coupon
-		for _, c := range batch {
-			var granted bool
-			c.res, granted, c.err = w.claimOne(ctx, tx, stmts, c.req)
-			if granted && first == 0 {
-				first = c.res.CouponID
+	var pos Position
+	err := w.db.withRawConn(ctx, func(rc rawConn) error {
+		if err := w.stmts.prepare(rc); err != nil {
+			return err
+		}
+		dtx, err := rc.begin(ctx)
+		if err != nil {
+			return fmt.Errorf("begin: %w", err)
+		}
+		tx := &claimTx{rawConn: rc, stmts: &w.stmts, now: w.db.now()}
+		pos, err = inTx(ctx, dtx, rc, func() error {
+			var first int64 // the batch's first new coupon
+			for _, c := range batch {
+				var granted bool
+				c.res, granted, c.err = w.claimOne(ctx, tx, c.req)
+				if granted && first == 0 {
+					first = c.res.CouponID
+				}
 			}
-		}
-		if first == 0 {
-			return nil
-		}
-		return record(ctx, stmts, first)
+			if first == 0 {
+				return nil
+			}
+			return tx.record(ctx, first)
+		})
+		return err
 	})
+	return pos, err
 }
 
 // record writes the ISSUED history row and the outbox message of every
@@ -327,11 +356,11 @@ func (w *claimWriter) commitBatch(batch []*pendingClaim) (Position, error) {
 // row an ID above any the table ever had, the writer's transaction is the
 // only one inserting coupons, and a refused claim's row is rolled back
 // with its savepoint.
-func record(ctx context.Context, stmts claimStmts, first int64) error {
-	if _, err := stmts.history.ExecContext(ctx, first); err != nil {
+func (tx *claimTx) record(ctx context.Context, first int64) error {
+	if _, err := tx.stmts.history.exec(ctx, first); err != nil {
 		return fmt.Errorf("coupon history: %w", err)
 	}
-	if _, err := stmts.outbox.ExecContext(ctx, first); err != nil {
+	if _, err := tx.stmts.outbox.exec(ctx, first); err != nil {
 		return fmt.Errorf("outbox: %w", err)
 	}
 	return nil
@@ -339,36 +368,36 @@ func record(ctx context.Context, stmts claimStmts, first int64) error {
 
 // claimOne runs one claim inside its own savepoint, and says whether it
 // granted a new coupon (not a refusal, nor a replay of an earlier answer).
-func (w *claimWriter) claimOne(ctx context.Context, tx *Tx, stmts claimStmts, req ClaimRequest) (res ClaimResult, granted bool, err error) {
+func (w *claimWriter) claimOne(ctx context.Context, tx *claimTx, req ClaimRequest) (res ClaimResult, granted bool, err error) {
 	if req.IdempotencyKey != "" {
 		if res, err, ok := w.db.replayClaim(ctx, tx, req); ok {
 			return res, false, err
 		}
 	}
-	if _, err := stmts.savepoint.ExecContext(ctx); err != nil {
+	if _, err := tx.stmts.savepoint.exec(ctx); err != nil {
 		return ClaimResult{}, false, err
 	}
 	undo := func(err error) error { // back to the savepoint: the claim wrote nothing
-		if _, rbErr := stmts.rollback.ExecContext(ctx); rbErr != nil {
+		if _, rbErr := tx.stmts.rollback.exec(ctx); rbErr != nil {
 			return errors.Join(err, rbErr)
 		}
 		return err
 	}
-	res, err = w.grant(ctx, tx, stmts, req)
+	res, err = w.grant(ctx, tx, req)
 	if err != nil {
 		err = undo(err)
 	}
 	// The answer is remembered, refusals included; a coupon whose answer
 	// cannot be remembered is not granted either.
 	if req.IdempotencyKey != "" && (err == nil || couponpop.ErrorCode(err) != couponpop.EINTERNAL) {
-		if rememberErr := w.remember(ctx, tx, req, res, err); rememberErr != nil {
+		if rememberErr := tx.remember(ctx, req, res, err); rememberErr != nil {
 			if err == nil {
 				rememberErr = undo(rememberErr)
 			}
 			res, err = ClaimResult{}, rememberErr
 		}
 	}
-	if _, relErr := stmts.release.ExecContext(ctx); relErr != nil {
+	if _, relErr := tx.stmts.release.exec(ctx); relErr != nil {
 		return ClaimResult{}, false, errors.Join(err, relErr)
 	}
 	return res, err == nil, err
@@ -377,13 +406,13 @@ func (w *claimWriter) claimOne(ctx context.Context, tx *Tx, stmts claimStmts, re
 // grant takes one coupon: the conditional count update and the coupon row
 // (unique per member and event, with where it was claimed). Its history
 // row and outbox message follow with the batch's others (record).
-func (w *claimWriter) grant(ctx context.Context, tx *Tx, stmts claimStmts, req ClaimRequest) (ClaimResult, error) {
+func (w *claimWriter) grant(ctx context.Context, tx *claimTx, req ClaimRequest) (ClaimResult, error) {
 	now := millis(tx.now)
 	gate, err := w.db.gates.get(ctx, w.db, req.EventID) // the event's fixed facts
 	if err != nil {
 		return ClaimResult{}, err
 	}
-	res, err := stmts.take.ExecContext(ctx, now, req.EventID)
+	res, err := tx.stmts.take.exec(ctx, now, req.EventID)
 	if err != nil {
 		return ClaimResult{}, err
 	}
@@ -393,11 +422,11 @@ func (w *claimWriter) grant(ctx context.Context, tx *Tx, stmts claimStmts, req C
 		return ClaimResult{}, w.refusal(ctx, tx, req)
 	}
 	e := gate.event
-	var lat, lng any
+	var lat, lng driver.Value
 	if req.HasLocation {
 		lat, lng = req.Latitude, req.Longitude
 	}
-	res, err = stmts.insert.ExecContext(ctx, req.EventID, req.MemberID, e.StoreID, now, millis(e.CouponExpiry(tx.now)), millis(e.EndAt), lat, lng)
+	res, err = tx.stmts.insert.exec(ctx, req.EventID, req.MemberID, e.StoreID, now, millis(e.CouponExpiry(tx.now)), millis(e.EndAt), lat, lng)
 	if err != nil {
 		return ClaimResult{}, err
 	}
@@ -424,7 +453,7 @@ type outboxCoupon struct {
 }
 
 // refusal explains why the conditional update took no coupon.
-func (w *claimWriter) refusal(ctx context.Context, tx *Tx, req ClaimRequest) error {
+func (w *claimWriter) refusal(ctx context.Context, tx *claimTx, req ClaimRequest) error {
 	if err := alreadyIssued(ctx, tx, req); err != nil {
 		return err
 	}
@@ -445,9 +474,9 @@ func (w *claimWriter) refusal(ctx context.Context, tx *Tx, req ClaimRequest) err
 
 // alreadyIssued returns COUPON_ALREADY_ISSUED when the member holds a
 // coupon of the event: that answer wins over any other refusal.
-func alreadyIssued(ctx context.Context, q queryRower, req ClaimRequest) error {
+func alreadyIssued(ctx context.Context, q rowQuerier, req ClaimRequest) error {
 	var one int
-	err := q.QueryRowContext(ctx, `SELECT 1 FROM coupons WHERE member_id = ? AND event_id = ?`, req.MemberID, req.EventID).Scan(&one)
+	err := q.queryRow(ctx, `SELECT 1 FROM coupons WHERE member_id = ? AND event_id = ?`, req.MemberID, req.EventID).Scan(&one)
 	switch {
 	case err == nil:
 		return couponpop.Errorf(couponpop.ECouponAlreadyIssued, "you already have a coupon of event %d", req.EventID)
@@ -474,12 +503,12 @@ func claimableAt(e *couponpop.Event, now time.Time) error {
 }
 
 // remember stores the first answer to an idempotent claim.
-func (w *claimWriter) remember(ctx context.Context, tx *Tx, req ClaimRequest, res ClaimResult, claimErr error) error {
+func (tx *claimTx) remember(ctx context.Context, req ClaimRequest, res ClaimResult, claimErr error) error {
 	var couponID any
 	if claimErr == nil {
 		couponID = res.CouponID
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (member_id, key, coupon_id, code, message, created_at)
+	_, err := tx.exec(ctx, `INSERT INTO idempotency_keys (member_id, key, coupon_id, code, message, created_at)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (member_id, key) DO UPDATE SET coupon_id = excluded.coupon_id,
 		code = excluded.code, message = excluded.message, created_at = excluded.created_at`,
 		req.MemberID, req.IdempotencyKey, couponID, couponpop.ErrorCode(claimErr), errMessage(claimErr), millis(tx.now))
@@ -493,38 +522,31 @@ func errMessage(err error) string {
 	return couponpop.ErrorMessage(err)
 }
 
-// claimStmts are the writer's prepared statements, bound to the single
-// writer connection.
+// claimStmts are the writer's prepared statements, on the driver connection
+// they were prepared on: statements are per connection, so they are
+// prepared again if the pool ever replaces the writer connection.
 type claimStmts struct {
-	take, insert, history, outbox *sql.Stmt
-	savepoint, release, rollback  *sql.Stmt
+	conn                          *sqlite3.SQLiteConn
+	take, insert, history, outbox rawStmt
+	savepoint, release, rollback  rawStmt
 }
 
-func (s *claimStmts) all() []*sql.Stmt {
-	return []*sql.Stmt{s.take, s.insert, s.history, s.outbox, s.savepoint, s.release, s.rollback}
+func (s *claimStmts) all() []*rawStmt {
+	return []*rawStmt{&s.take, &s.insert, &s.history, &s.outbox, &s.savepoint, &s.release, &s.rollback}
 }
 
-// in binds the statements to a transaction.
-func (s *claimStmts) in(ctx context.Context, tx *Tx) claimStmts {
-	return claimStmts{
-		take: tx.StmtContext(ctx, s.take), insert: tx.StmtContext(ctx, s.insert),
-		history: tx.StmtContext(ctx, s.history), outbox: tx.StmtContext(ctx, s.outbox),
-		savepoint: tx.StmtContext(ctx, s.savepoint), release: tx.StmtContext(ctx, s.release),
-		rollback: tx.StmtContext(ctx, s.rollback),
-	}
-}
-
-func (s *claimStmts) prepare(ctx context.Context, db *sql.DB) error {
-	if s.take != nil {
+func (s *claimStmts) prepare(rc rawConn) error {
+	if s.conn == rc.c {
 		return nil
 	}
+	s.close()
 	var err error
-	prep := func(q string) *sql.Stmt {
+	prep := func(q string) rawStmt {
 		if err != nil {
-			return nil
+			return rawStmt{}
 		}
-		var st *sql.Stmt
-		st, err = db.PrepareContext(ctx, q)
+		var st rawStmt
+		st, err = prepareRaw(rc, q)
 		return st
 	}
 	// No RETURNING on the claim path: it costs several times a plain
@@ -546,15 +568,16 @@ func (s *claimStmts) prepare(ctx context.Context, db *sql.DB) error {
 	s.rollback = prep(`ROLLBACK TO claim`)
 	if err != nil {
 		s.close()
+		return err
 	}
-	return err
+	s.conn = rc.c
+	return nil
 }
 
+// close finalizes the statements; call it holding their connection.
 func (s *claimStmts) close() {
 	for _, st := range s.all() {
-		if st != nil {
-			st.Close()
-		}
+		st.close()
 	}
-	*s = claimStmts{}
+	s.conn = nil
 }

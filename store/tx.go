@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"time"
 )
@@ -27,28 +28,31 @@ func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) (Position, erro
 		return 0, fmt.Errorf("begin: %w", err)
 	}
 	tx := &Tx{Tx: sqlTx, db: db, now: db.now()}
-	defer sqlTx.Rollback()
-	if err := fn(tx); err != nil {
-		return 0, err
-	}
-	pos, err := tx.advance(ctx)
-	if err != nil {
-		return 0, err
-	}
-	if err := sqlTx.Commit(); err != nil {
-		return 0, fmt.Errorf("commit: %w", err)
-	}
-	return pos, nil
+	return inTx(ctx, sqlTx, sqlQuerier{sqlTx}, func() error { return fn(tx) })
 }
 
-// advance bumps the commit position inside the transaction.
-func (tx *Tx) advance(ctx context.Context) (Position, error) {
-	var pos Position
-	err := tx.QueryRowContext(ctx, `UPDATE position SET pos = pos + 1 WHERE id = 1 RETURNING pos`).Scan(&pos)
-	if err != nil {
+// inTx runs fn in the begun transaction tx (a *sql.Tx, or the claim
+// writer's driver transaction, q being where its queries run), advances
+// the commit position and commits; on any error it rolls back.
+func inTx(ctx context.Context, tx driver.Tx, q rowQuerier, fn func() error) (Position, error) {
+	committed := false
+	defer func() {
+		if !committed {
+			tx.Rollback()
+		}
+	}()
+	if err := fn(); err != nil {
+		return 0, err
+	}
+	var pos int64
+	if err := q.queryRow(ctx, `UPDATE position SET pos = pos + 1 WHERE id = 1 RETURNING pos`).Scan(&pos); err != nil {
 		return 0, fmt.Errorf("advance position: %w", err)
 	}
-	return pos, nil
+	committed = true // Commit ends the transaction even when it fails
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("commit: %w", err)
+	}
+	return Position(pos), nil
 }
 
 // Position returns the newest commit position this node has applied.

@@ -346,6 +346,9 @@ func (w *claimWriter) commitBatch(batch []*pendingClaim) (Position, error) {
 		})
 		return err
 	})
+	if err == nil {
+		w.db.checkpoints.committed()
+	}
 	return pos, err
 }
 

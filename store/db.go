@@ -32,6 +32,9 @@ type Options struct {
 	ReadConns int
 	// Search configures store search (embedder, logger).
 	Search SearchOptions
+	// BackgroundCheckpoint moves WAL checkpoints off the writer's commits
+	// (see checkpointer). For plain files; LiteFS is left to SQLite's own.
+	BackgroundCheckpoint bool
 }
 
 // DB is one shard's SQLite file.
@@ -42,12 +45,13 @@ type DB struct {
 	read  *sql.DB
 	now   func() time.Time
 
-	claimOpts  ClaimOptions
-	claimsOnce sync.Once
-	claims     atomic.Pointer[claimWriter]
-	gates      eventGates
-	nearby     nearbyStmts
-	listings   listingCache
+	checkpoints *checkpointer // nil unless Options.BackgroundCheckpoint
+	claimOpts   ClaimOptions
+	claimsOnce  sync.Once
+	claims      atomic.Pointer[claimWriter]
+	gates       eventGates
+	nearby      nearbyStmts
+	listings    listingCache
 
 	search *searchState
 }
@@ -82,6 +86,12 @@ func Open(ctx context.Context, path string, shard int, opts Options) (*DB, error
 		if err := db.Prepare(ctx); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("open shard %d at %s: %w", shard, path, err)
+		}
+		if opts.BackgroundCheckpoint {
+			if db.checkpoints, err = startCheckpointer(path, db.write); err != nil {
+				db.Close()
+				return nil, fmt.Errorf("open shard %d at %s: %w", shard, path, err)
+			}
 		}
 	}
 	db.search.startFollower()
@@ -138,7 +148,7 @@ func (db *DB) Close() error {
 		}
 	}
 	db.search.close()
-	return errors.Join(db.read.Close(), db.write.Close())
+	return errors.Join(db.checkpoints.stop(), db.read.Close(), db.write.Close())
 }
 
 func (db *DB) claimWriterIfStarted() *claimWriter { return db.claims.Load() }

@@ -28,7 +28,11 @@ func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) (Position, erro
 		return 0, fmt.Errorf("begin: %w", err)
 	}
 	tx := &Tx{Tx: sqlTx, db: db, now: db.now()}
-	return inTx(ctx, sqlTx, sqlQuerier{sqlTx}, func() error { return fn(tx) })
+	pos, err := inTx(ctx, sqlTx, sqlQuerier{sqlTx}, func() error { return fn(tx) })
+	if err == nil {
+		db.checkpoints.committed()
+	}
+	return pos, err
 }
 
 // inTx runs fn in the begun transaction tx (a *sql.Tx, or the claim

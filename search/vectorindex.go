@@ -154,12 +154,10 @@ func (x *VectorIndex) Get(id int64) ([]float32, bool) {
 // the scan across CPUs: below it the goroutines cost more than they save.
 const parallelMinFloats = 1 << 20
 
-// Search returns the k vectors most similar to query (cosine, as query is
-// normalised here and stored vectors are normalised), best first, ties by
-// ascending ID. filter, when not nil, is asked about each ID and only IDs it
-// accepts are returned; it may be called from several goroutines at once, so
-// it must only read shared state. A query of the wrong length is an error.
-func (x *VectorIndex) Search(query []float32, k int, filter func(id int64) bool) ([]Scored, error) {
+// normalQuery checks query's length and returns it normalised, or nil
+// (with no error) when there is nothing to search for: k <= 0 or a zero
+// vector.
+func (x *VectorIndex) normalQuery(query []float32, k int) ([]float32, error) {
 	if len(query) != x.dims {
 		return nil, fmt.Errorf("vector index: query has %d dimensions, want %d", len(query), x.dims)
 	}
@@ -169,6 +167,19 @@ func (x *VectorIndex) Search(query []float32, k int, filter func(id int64) bool)
 	q := slices.Clone(query)
 	if !Normalize(q) {
 		return nil, nil
+	}
+	return q, nil
+}
+
+// Search returns the k vectors most similar to query (cosine, as query is
+// normalised here and stored vectors are normalised), best first, ties by
+// ascending ID. filter, when not nil, is asked about each ID and only IDs it
+// accepts are returned; it may be called from several goroutines at once, so
+// it must only read shared state. A query of the wrong length is an error.
+func (x *VectorIndex) Search(query []float32, k int, filter func(id int64) bool) ([]Scored, error) {
+	q, err := x.normalQuery(query, k)
+	if q == nil {
+		return nil, err
 	}
 	x.mu.RLock()
 	defer x.mu.RUnlock()
@@ -207,15 +218,9 @@ func (x *VectorIndex) Search(query []float32, k int, filter func(id int64) bool)
 // hold are skipped, repeated ones count once): for a filter that leaves few
 // IDs, which it finds without looking at every vector.
 func (x *VectorIndex) SearchAmong(query []float32, ids []int64, k int) ([]Scored, error) {
-	if len(query) != x.dims {
-		return nil, fmt.Errorf("vector index: query has %d dimensions, want %d", len(query), x.dims)
-	}
-	if k <= 0 {
-		return nil, nil
-	}
-	q := slices.Clone(query)
-	if !Normalize(q) {
-		return nil, nil
+	q, err := x.normalQuery(query, k)
+	if q == nil {
+		return nil, err
 	}
 	x.mu.RLock()
 	defer x.mu.RUnlock()

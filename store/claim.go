@@ -58,9 +58,11 @@ func (db *DB) SetClaimOptions(opts ClaimOptions) { db.claimOpts = opts }
 
 // Claim grants one coupon of the event to the member, or says why not. Every
 // claim of the shard goes through one writer goroutine that commits claims
-// in batches, a savepoint each, so a refused claim never fails its batch.
-// Oversell cannot happen: the issued count only grows under "issued < total"
-// and (member, event) is unique.
+// in batches. A claim writes at most one statement, or runs in a savepoint
+// of its own, so a refused or failed claim never fails its batch. Oversell
+// cannot happen: the batch grants only while its count of the event stays
+// under the total, the issued count only grows under "issued + taken <=
+// total" (and its CHECK), and (member, event) is unique.
 func (db *DB) Claim(ctx context.Context, req ClaimRequest) (ClaimResult, error) {
 	if req.IdempotencyKey != "" {
 		if res, err, ok := db.replayClaim(ctx, sqlQuerier{db.read}, req); ok {
@@ -314,6 +316,53 @@ type claimTx struct {
 	rawConn
 	stmts *claimStmts
 	now   time.Time
+	// events are the events the batch claims, as its transaction sees them.
+	events map[int64]*batchEvent
+}
+
+// batchEvent is an event as a claim batch's transaction sees it: read when
+// the batch first claims it, its issued count kept here as the batch grants
+// coupons, and written back once when the batch ends (takeCoupons). The
+// batch's transaction holds the shard's write lock, so the row cannot
+// change under it.
+type batchEvent struct {
+	couponpop.Event
+	taken int // coupons the batch granted
+}
+
+// event returns the event as the batch sees it.
+func (tx *claimTx) event(ctx context.Context, id int64) (*batchEvent, error) {
+	if e := tx.events[id]; e != nil {
+		return e, nil
+	}
+	e, err := scanEventByID(tx.stmts.event.queryRow(ctx, id), id)
+	if err != nil {
+		return nil, err
+	}
+	be := &batchEvent{Event: *e}
+	tx.events[id] = be
+	return be, nil
+}
+
+// takeCoupons adds the coupons the batch granted to each event's issued
+// count: one conditional update an event, which refuses (and so fails the
+// batch) if the event could not have given them.
+func (tx *claimTx) takeCoupons(ctx context.Context) error {
+	for id, e := range tx.events {
+		if e.taken == 0 {
+			continue
+		}
+		res, err := tx.stmts.take.exec(ctx, int64(e.taken), millis(tx.now), id)
+		if err != nil {
+			return fmt.Errorf("take coupons of event %d: %w", id, err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n != 1 {
+			return fmt.Errorf("event %d cannot give the %d coupons its claims were granted", id, e.taken)
+		}
+	}
+	return nil
 }
 
 // commitBatch writes the batch in one transaction on the writer connection,
@@ -329,7 +378,7 @@ func (w *claimWriter) commitBatch(batch []*pendingClaim) (Position, error) {
 		if err != nil {
 			return fmt.Errorf("begin: %w", err)
 		}
-		tx := &claimTx{rawConn: rc, stmts: &w.stmts, now: w.db.now()}
+		tx := &claimTx{rawConn: rc, stmts: &w.stmts, now: w.db.now(), events: map[int64]*batchEvent{}}
 		pos, err = inTx(ctx, dtx, rc, func() error {
 			var first int64 // the batch's first new coupon
 			for _, c := range batch {
@@ -338,9 +387,15 @@ func (w *claimWriter) commitBatch(batch []*pendingClaim) (Position, error) {
 				if granted && first == 0 {
 					first = c.res.CouponID
 				}
+				if c.err != nil && rc.c.AutoCommit() { // SQLite ended the transaction (e.g. disk full)
+					return fmt.Errorf("the transaction ended at a failed claim: %w", c.err)
+				}
 			}
 			if first == 0 {
 				return nil
+			}
+			if err := tx.takeCoupons(ctx); err != nil {
+				return err
 			}
 			return tx.record(ctx, first)
 		})
@@ -357,8 +412,8 @@ func (w *claimWriter) commitBatch(batch []*pendingClaim) (Position, error) {
 // new coupon rows, rather than two statements a claim. The batch's coupons
 // are exactly those from its first one on: AUTOINCREMENT gives every new
 // row an ID above any the table ever had, the writer's transaction is the
-// only one inserting coupons, and a refused claim's row is rolled back
-// with its savepoint.
+// only one inserting coupons, and a refused claim leaves no row (one whose
+// answer could not be remembered is rolled back with its savepoint).
 func (tx *claimTx) record(ctx context.Context, first int64) error {
 	if _, err := tx.stmts.history.exec(ctx, first); err != nil {
 		return fmt.Errorf("coupon history: %w", err)
@@ -369,33 +424,33 @@ func (tx *claimTx) record(ctx context.Context, first int64) error {
 	return nil
 }
 
-// claimOne runs one claim inside its own savepoint, and says whether it
-// granted a new coupon (not a refusal, nor a replay of an earlier answer).
+// claimOne runs one claim and says whether it granted a new coupon (not a
+// refusal, nor a replay of an earlier answer). Without an Idempotency-Key a
+// claim writes one statement, the coupon's INSERT, which is atomic by
+// itself; with one, the coupon and its remembered answer are two, so they
+// run in a savepoint of their own.
 func (w *claimWriter) claimOne(ctx context.Context, tx *claimTx, req ClaimRequest) (res ClaimResult, granted bool, err error) {
-	if req.IdempotencyKey != "" {
-		if res, err, ok := w.db.replayClaim(ctx, tx, req); ok {
-			return res, false, err
-		}
+	if req.IdempotencyKey == "" {
+		res, _, err = w.grant(ctx, tx, req)
+		return res, err == nil, err
+	}
+	if res, err, ok := w.db.replayClaim(ctx, tx, req); ok {
+		return res, false, err
 	}
 	if _, err := tx.stmts.savepoint.exec(ctx); err != nil {
 		return ClaimResult{}, false, err
 	}
-	undo := func(err error) error { // back to the savepoint: the claim wrote nothing
-		if _, rbErr := tx.stmts.rollback.exec(ctx); rbErr != nil {
-			return errors.Join(err, rbErr)
-		}
-		return err
-	}
-	res, err = w.grant(ctx, tx, req)
-	if err != nil {
-		err = undo(err)
-	}
+	res, e, err := w.grant(ctx, tx, req)
 	// The answer is remembered, refusals included; a coupon whose answer
 	// cannot be remembered is not granted either.
-	if req.IdempotencyKey != "" && (err == nil || couponpop.ErrorCode(err) != couponpop.EINTERNAL) {
+	if err == nil || couponpop.ErrorCode(err) != couponpop.EINTERNAL {
 		if rememberErr := tx.remember(ctx, req, res, err); rememberErr != nil {
-			if err == nil {
-				rememberErr = undo(rememberErr)
+			if err == nil { // back to the savepoint: the claim wrote nothing
+				if _, rbErr := tx.stmts.rollback.exec(ctx); rbErr != nil {
+					rememberErr = errors.Join(rememberErr, rbErr)
+				}
+				e.IssuedCount--
+				e.taken--
 			}
 			res, err = ClaimResult{}, rememberErr
 		}
@@ -406,43 +461,40 @@ func (w *claimWriter) claimOne(ctx context.Context, tx *claimTx, req ClaimReques
 	return res, err == nil, err
 }
 
-// grant takes one coupon: the conditional count update and the coupon row
-// (unique per member and event, with where it was claimed). Its history
-// row and outbox message follow with the batch's others (record).
-func (w *claimWriter) grant(ctx context.Context, tx *claimTx, req ClaimRequest) (ClaimResult, error) {
-	now := millis(tx.now)
-	gate, err := w.db.gates.get(ctx, w.db, req.EventID) // the event's fixed facts
+// grant takes one coupon if the event, as the batch sees it, can give one:
+// the coupon row (unique per member and event, with where it was claimed),
+// and one more for the event's count, written when the batch ends
+// (takeCoupons). It returns the event it took from. Its history row and
+// outbox message follow with the batch's others (record).
+func (w *claimWriter) grant(ctx context.Context, tx *claimTx, req ClaimRequest) (ClaimResult, *batchEvent, error) {
+	e, err := tx.event(ctx, req.EventID)
 	if err != nil {
-		return ClaimResult{}, err
+		return ClaimResult{}, nil, err
 	}
-	res, err := tx.stmts.take.exec(ctx, now, req.EventID)
-	if err != nil {
-		return ClaimResult{}, err
+	if err := claimableAt(&e.Event, tx.now); err != nil {
+		return ClaimResult{}, nil, w.refusal(ctx, tx, req, err)
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return ClaimResult{}, err
-	} else if n == 0 {
-		return ClaimResult{}, w.refusal(ctx, tx, req)
-	}
-	e := gate.event
 	var lat, lng driver.Value
 	if req.HasLocation {
 		lat, lng = req.Latitude, req.Longitude
 	}
-	res, err = tx.stmts.insert.exec(ctx, req.EventID, req.MemberID, e.StoreID, now, millis(e.CouponExpiry(tx.now)), millis(e.EndAt), lat, lng)
+	now := millis(tx.now)
+	res, err := tx.stmts.insert.exec(ctx, req.EventID, req.MemberID, e.StoreID, now, millis(e.CouponExpiry(tx.now)), millis(e.EndAt), lat, lng)
 	if err != nil {
-		return ClaimResult{}, err
+		return ClaimResult{}, nil, err
 	}
 	if n, err := res.RowsAffected(); err != nil {
-		return ClaimResult{}, err
+		return ClaimResult{}, nil, err
 	} else if n == 0 {
-		return ClaimResult{}, couponpop.Errorf(couponpop.ECouponAlreadyIssued, "you already have a coupon of event %d", req.EventID)
+		return ClaimResult{}, nil, couponpop.Errorf(couponpop.ECouponAlreadyIssued, "you already have a coupon of event %d", req.EventID)
 	}
 	couponID, err := res.LastInsertId()
 	if err != nil {
-		return ClaimResult{}, err
+		return ClaimResult{}, nil, err
 	}
-	return ClaimResult{CouponID: couponID}, nil
+	e.IssuedCount++
+	e.taken++
+	return ClaimResult{CouponID: couponID}, e, nil
 }
 
 // outboxCoupon is the outbox payload of a coupon's issue or use.
@@ -455,24 +507,16 @@ type outboxCoupon struct {
 	At       int64  `json:"at"` // Unix ms
 }
 
-// refusal explains why the conditional update took no coupon.
-func (w *claimWriter) refusal(ctx context.Context, tx *claimTx, req ClaimRequest) error {
+// refusal is the answer to a claim the event cannot take (why): a member
+// who already holds a coupon of the event is told so first.
+func (w *claimWriter) refusal(ctx context.Context, tx *claimTx, req ClaimRequest, why error) error {
 	if err := alreadyIssued(ctx, tx, req); err != nil {
 		return err
 	}
-	eventID := req.EventID
-	e, err := eventByID(ctx, tx, eventID)
-	if err != nil {
-		return err
+	if couponpop.ErrorCode(why) == couponpop.EEventCouponSoldOut {
+		w.db.gates.markSoldOut(req.EventID)
 	}
-	err = claimableAt(e, tx.now)
-	if couponpop.ErrorCode(err) == couponpop.EEventCouponSoldOut {
-		w.db.gates.markSoldOut(eventID)
-	}
-	if err == nil {
-		err = fmt.Errorf("event %d refused a claim for no known reason", eventID)
-	}
-	return err
+	return why
 }
 
 // alreadyIssued returns COUPON_ALREADY_ISSUED when the member holds a
@@ -529,13 +573,13 @@ func errMessage(err error) string {
 // they were prepared on: statements are per connection, so they are
 // prepared again if the pool ever replaces the writer connection.
 type claimStmts struct {
-	conn                          *sqlite3.SQLiteConn
-	take, insert, history, outbox rawStmt
-	savepoint, release, rollback  rawStmt
+	conn                                 *sqlite3.SQLiteConn
+	event, take, insert, history, outbox rawStmt
+	savepoint, release, rollback         rawStmt
 }
 
 func (s *claimStmts) all() []*rawStmt {
-	return []*rawStmt{&s.take, &s.insert, &s.history, &s.outbox, &s.savepoint, &s.release, &s.rollback}
+	return []*rawStmt{&s.event, &s.take, &s.insert, &s.history, &s.outbox, &s.savepoint, &s.release, &s.rollback}
 }
 
 func (s *claimStmts) prepare(rc rawConn) error {
@@ -553,9 +597,10 @@ func (s *claimStmts) prepare(rc rawConn) error {
 		return st
 	}
 	// No RETURNING on the claim path: it costs several times a plain
-	// statement; the event's fixed facts come from its gate instead.
-	s.take = prep(`UPDATE coupon_events SET issued_count = issued_count + 1, updated_at = ?1
-		WHERE id = ?2 AND issued_count < total_count AND status = 'ACTIVE' AND start_at <= ?1 AND end_at > ?1`)
+	// statement.
+	s.event = prep(`SELECT ` + eventColumns + ` FROM coupon_events WHERE id = ?`)
+	s.take = prep(`UPDATE coupon_events SET issued_count = issued_count + ?1, updated_at = ?2
+		WHERE id = ?3 AND issued_count + ?1 <= total_count AND status = 'ACTIVE' AND start_at <= ?2 AND end_at > ?2`)
 	s.insert = prep(`INSERT INTO coupons (event_id, member_id, store_id, status, issued_at, expire_at, event_end_at, claim_latitude, claim_longitude)
 		VALUES (?, ?, ?, 'ISSUED', ?, ?, ?, ?, ?) ON CONFLICT (member_id, event_id) DO NOTHING`)
 	// record's copies of the batch's new coupons (from the ID bound).

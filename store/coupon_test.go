@@ -593,4 +593,63 @@ func TestClaimBatch_RecordsFollowTheGrants(t *testing.T) {
 	if !slices.Equal(outbox, granted) {
 		t.Errorf("COUPON_ISSUED outbox %v, want the batch's coupons %v", outbox, granted)
 	}
+	f.checkIssued(small, 3)
+	f.checkIssued(big, 1+6)
+}
+
+// checkIssued checks an event's issued count, and that it equals the
+// event's coupon rows.
+func (f *couponFixture) checkIssued(eventID int64, want int) {
+	f.t.Helper()
+	e, err := f.db.EventByID(f.ctx, eventID)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	var rows int
+	if err := f.raw(false).QueryRow(`SELECT COUNT(*) FROM coupons WHERE event_id = ?`, eventID).Scan(&rows); err != nil {
+		f.t.Fatal(err)
+	}
+	if e.IssuedCount != want || rows != want {
+		f.t.Errorf("event %d: issued count %d and %d coupon rows, want %d", eventID, e.IssuedCount, rows, want)
+	}
+}
+
+// TestClaimBatch_UnrememberedClaimTakesNothing: an idempotent claim whose
+// answer cannot be stored is undone with its savepoint, coupon and count,
+// while the claims around it in the same batch are granted.
+func TestClaimBatch_UnrememberedClaimTakesNothing(t *testing.T) {
+	f := newCouponFixture(t)
+	f.db.SetClaimOptions(store.ClaimOptions{BatchWait: 200 * time.Millisecond})
+	eventID := f.event(f.storeA, 3*time.Hour, 10, 0)
+	f.claim(eventID, 9) // starts the writer
+	if _, err := f.raw(true).Exec(`CREATE TRIGGER refuse_boom BEFORE INSERT ON idempotency_keys WHEN NEW.key = 'boom'
+		BEGIN SELECT RAISE(ABORT, 'no room for this key'); END`); err != nil {
+		t.Fatal(err)
+	}
+	batchesBefore, _ := f.db.ClaimStats()
+	reqs := []store.ClaimRequest{{EventID: eventID, MemberID: 1}, {EventID: eventID, MemberID: 2, IdempotencyKey: "boom"},
+		{EventID: eventID, MemberID: 3, IdempotencyKey: "fine"}, {EventID: eventID, MemberID: 4}}
+	errs := make([]chan error, len(reqs))
+	for i, req := range reqs {
+		errs[i] = make(chan error, 1)
+		go func() {
+			_, err := f.db.Claim(f.ctx, req)
+			errs[i] <- err
+		}()
+		time.Sleep(time.Millisecond) // queue them in this order
+	}
+	for i, req := range reqs {
+		err := <-errs[i]
+		if failed := req.IdempotencyKey == "boom"; (err != nil) != failed {
+			t.Errorf("claim by member %d: %v (want failed: %v)", req.MemberID, err, failed)
+		}
+	}
+	if batches, _ := f.db.ClaimStats(); batches-batchesBefore != 1 {
+		t.Fatalf("the claims took %d batches, want 1", batches-batchesBefore)
+	}
+	f.checkIssued(eventID, 1+3)
+	var held int
+	if err := f.raw(false).QueryRow(`SELECT COUNT(*) FROM coupons WHERE member_id = 2`).Scan(&held); err != nil || held != 0 {
+		t.Errorf("member 2 holds %d coupons (%v), want none", held, err)
+	}
 }

@@ -69,7 +69,11 @@ func (rc rawConn) queryRow(ctx context.Context, query string, args ...any) scann
 	if err != nil {
 		return rawRow{err: err}
 	}
-	rows, err := rc.c.QueryContext(ctx, query, named)
+	return firstRow(rc.c.QueryContext(ctx, query, named))
+}
+
+// firstRow reads the first row of a query's rows and closes them.
+func firstRow(rows driver.Rows, err error) scanner {
 	if err != nil {
 		return rawRow{err: err}
 	}
@@ -169,13 +173,30 @@ func prepareRaw(rc rawConn, query string) (rawStmt, error) {
 // exec runs the statement with args, which must be driver values (int64,
 // float64, string, nil…) and exactly as many as the statement takes.
 func (s *rawStmt) exec(ctx context.Context, args ...driver.Value) (driver.Result, error) {
+	if err := s.bind(args); err != nil {
+		return nil, err
+	}
+	return s.stmt.ExecContext(ctx, s.args)
+}
+
+// bind sets the arguments of the next call.
+func (s *rawStmt) bind(args []driver.Value) error {
 	if len(args) != len(s.args) {
-		return nil, fmt.Errorf("statement takes %d arguments, not %d", len(s.args), len(args))
+		return fmt.Errorf("statement takes %d arguments, not %d", len(s.args), len(args))
 	}
 	for i, v := range args {
 		s.args[i].Value = v
 	}
-	return s.stmt.ExecContext(ctx, s.args)
+	return nil
+}
+
+// queryRow runs the prepared query with args for its first row, as
+// rawConn.queryRow.
+func (s *rawStmt) queryRow(ctx context.Context, args ...driver.Value) scanner {
+	if err := s.bind(args); err != nil {
+		return rawRow{err: err}
+	}
+	return firstRow(s.stmt.QueryContext(ctx, s.args))
 }
 
 func (s *rawStmt) close() {

@@ -2,7 +2,9 @@ package store
 
 import (
 	"database/sql"
+	"encoding/binary"
 	"fmt"
+	"os"
 	"time"
 )
 
@@ -10,19 +12,21 @@ import (
 // (Options.BackgroundCheckpoint). With SQLite's own automatic checkpoint,
 // the commit that fills the WAL to 1,000 pages also copies them and fsyncs
 // both files, and every claim queued behind that commit waits: most of the
-// claim latency's tail. Here each commit pokes a goroutine that runs a
-// PASSIVE checkpoint (which never blocks the writer or the readers) on a
-// connection of its own, at most every checkpointEvery; the writer's
-// automatic checkpoint stays as a backstop at checkpointBackstopPages. The
-// price is CPU: the checkpoints run far more often (see BENCHMARKS.md).
+// claim latency's tail. Here each commit pokes a goroutine that, once the
+// WAL holds checkpointPages frames not yet copied, runs a PASSIVE
+// checkpoint (which never blocks the writer or the readers) on a connection
+// of its own, at most every checkpointEvery. The writer's automatic
+// checkpoint stays as a backstop at checkpointBackstopPages.
 type checkpointer struct {
 	conn *sql.DB
+	shm  string // the wal-index file, where the WAL's progress is read
 	poke chan struct{}
 	quit chan struct{}
 	done chan struct{}
 }
 
 const (
+	checkpointPages         = 1000 // SQLite's own default
 	checkpointEvery         = 5 * time.Millisecond
 	checkpointBackstopPages = 10_000
 )
@@ -37,7 +41,7 @@ func startCheckpointer(path string, write *sql.DB) (*checkpointer, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &checkpointer{conn: conn, poke: make(chan struct{}, 1), quit: make(chan struct{}), done: make(chan struct{})}
+	c := &checkpointer{conn: conn, shm: path + "-shm", poke: make(chan struct{}, 1), quit: make(chan struct{}), done: make(chan struct{})}
 	go c.run()
 	return c, nil
 }
@@ -56,11 +60,23 @@ func (c *checkpointer) committed() {
 
 func (c *checkpointer) run() {
 	defer close(c.done)
+	var shm *os.File
+	defer func() {
+		if shm != nil {
+			shm.Close()
+		}
+	}()
 	for {
 		select {
 		case <-c.quit:
 			return
 		case <-c.poke:
+		}
+		if shm == nil { // created with the WAL, after the checkpointer starts
+			shm, _ = os.Open(c.shm)
+		}
+		if shm != nil && walPending(shm) < checkpointPages {
+			continue
 		}
 		// A failed or partial checkpoint is retried after the next commit;
 		// the backstop bounds the WAL meanwhile.
@@ -71,6 +87,24 @@ func (c *checkpointer) run() {
 		case <-time.After(checkpointEvery):
 		}
 	}
+}
+
+// walPending reads how many WAL frames are not yet copied into the
+// database file from the wal-index header at the start of the -shm file
+// (SQLite's file format, "WAL-index format": mxFrame, the WAL's last valid
+// frame, at byte 16 and nBackfill, the frames checkpointed, at byte 96, both
+// in native byte order). It reads without a lock: a torn read only moves
+// one checkpoint earlier or later.
+func walPending(shm *os.File) uint32 {
+	var hdr [100]byte
+	if _, err := shm.ReadAt(hdr[:], 0); err != nil {
+		return 0
+	}
+	last, copied := binary.NativeEndian.Uint32(hdr[16:]), binary.NativeEndian.Uint32(hdr[96:])
+	if last <= copied {
+		return 0
+	}
+	return last - copied
 }
 
 // stop ends the checkpointer; the WAL is left to the next opener.

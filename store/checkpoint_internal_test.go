@@ -1,0 +1,67 @@
+package store
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// AutoCheckpointPages is the writer connection's automatic checkpoint.
+func AutoCheckpointPages(t *testing.T, db *DB) int {
+	t.Helper()
+	var pages int
+	if err := db.write.QueryRow("PRAGMA wal_autocheckpoint").Scan(&pages); err != nil {
+		t.Fatal(err)
+	}
+	return pages
+}
+
+// TestWalPending: the frames walPending reads from the wal-index header are
+// the frames SQLite's own checkpoint then finds in the WAL and copies.
+func TestWalPending(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), FileName(1))
+	db, err := Open(ctx, path, 1, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.write.Exec("PRAGMA wal_autocheckpoint = 0"); err != nil {
+		t.Fatal(err)
+	}
+	shm, err := os.Open(path + "-shm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer shm.Close()
+	checkpoint := func() (frames, copied int) {
+		var busy int
+		if err := db.write.QueryRow("PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &frames, &copied); err != nil || busy != 0 {
+			t.Fatalf("checkpoint: busy %d, %v", busy, err)
+		}
+		return frames, copied
+	}
+	_, copiedBefore := checkpoint()
+	if n := walPending(shm); n != 0 {
+		t.Fatalf("after a checkpoint, %d frames pending", n)
+	}
+	for i := range 50 { // a page each
+		if _, err := db.write.Exec(`UPDATE position SET pos = ? WHERE id = 1`, 1000+i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pending := walPending(shm)
+	frames, copied := checkpoint() // the WAL's frames, from its start
+	want := frames - copiedBefore
+	if frames < copiedBefore { // the first commit started the WAL over
+		want = frames
+	}
+	if pending != 50 || int(pending) != want || copied != frames {
+		t.Errorf("walPending read %d frames after 50 commits; the checkpoint found %d in the WAL (%d copied before) and copied %d",
+			pending, frames, copiedBefore, copied)
+	}
+	if n := walPending(shm); n != 0 {
+		t.Errorf("after the checkpoint, %d frames pending", n)
+	}
+}

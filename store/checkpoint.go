@@ -3,6 +3,7 @@ package store
 import (
 	"database/sql"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -15,11 +16,17 @@ import (
 // claim latency's tail. Here each commit pokes a goroutine that, once the
 // WAL holds checkpointPages frames not yet copied, runs a PASSIVE
 // checkpoint (which never blocks the writer or the readers) on a connection
-// of its own, at most every checkpointEvery. The writer's automatic
-// checkpoint stays as a backstop at checkpointBackstopPages.
+// of its own, at most every checkpointEvery.
+//
+// SQLite starts the WAL over only at a write transaction that begins with
+// every frame copied, and these checkpoints always trail the writer by what
+// it committed meanwhile. So the writer itself copies that remainder when
+// it is small and the WAL long (catchUpDue), just before it begins: a
+// checkpoint with little to sync. The writer's automatic checkpoint stays
+// as a backstop at checkpointBackstopPages.
 type checkpointer struct {
 	conn *sql.DB
-	shm  string // the wal-index file, where the WAL's progress is read
+	shm  *os.File // the wal-index, where the WAL's progress is read
 	poke chan struct{}
 	quit chan struct{}
 	done chan struct{}
@@ -29,6 +36,10 @@ const (
 	checkpointPages         = 1000 // SQLite's own default
 	checkpointEvery         = 5 * time.Millisecond
 	checkpointBackstopPages = 10_000
+	// The writer catches up once the WAL holds restartFrames and at most
+	// catchUpFrames of them are still to copy.
+	restartFrames = 4 * checkpointPages
+	catchUpFrames = 256
 )
 
 // startCheckpointer starts checkpointing the file at path, whose single
@@ -37,11 +48,16 @@ func startCheckpointer(path string, write *sql.DB) (*checkpointer, error) {
 	if _, err := write.Exec(fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", checkpointBackstopPages)); err != nil {
 		return nil, fmt.Errorf("set the automatic checkpoint: %w", err)
 	}
+	shm, err := os.Open(path + "-shm") // there while the writer connection is open
+	if err != nil {
+		return nil, fmt.Errorf("open the wal-index: %w", err)
+	}
 	conn, err := openPool(path, 1, false)
 	if err != nil {
+		shm.Close()
 		return nil, err
 	}
-	c := &checkpointer{conn: conn, shm: path + "-shm", poke: make(chan struct{}, 1), quit: make(chan struct{}), done: make(chan struct{})}
+	c := &checkpointer{conn: conn, shm: shm, poke: make(chan struct{}, 1), quit: make(chan struct{}), done: make(chan struct{})}
 	go c.run()
 	return c, nil
 }
@@ -58,24 +74,25 @@ func (c *checkpointer) committed() {
 	}
 }
 
+// catchUpDue says whether the writer should checkpoint the few frames left
+// before its next transaction, so that the transaction starts the WAL over.
+func (c *checkpointer) catchUpDue() bool {
+	if c == nil {
+		return false
+	}
+	last, copied := walProgress(c.shm)
+	return last >= restartFrames && last-copied <= catchUpFrames
+}
+
 func (c *checkpointer) run() {
 	defer close(c.done)
-	var shm *os.File
-	defer func() {
-		if shm != nil {
-			shm.Close()
-		}
-	}()
 	for {
 		select {
 		case <-c.quit:
 			return
 		case <-c.poke:
 		}
-		if shm == nil { // created with the WAL, after the checkpointer starts
-			shm, _ = os.Open(c.shm)
-		}
-		if shm != nil && walPending(shm) < checkpointPages {
+		if last, copied := walProgress(c.shm); last-copied < checkpointPages {
 			continue
 		}
 		// A failed or partial checkpoint is retried after the next commit;
@@ -89,22 +106,18 @@ func (c *checkpointer) run() {
 	}
 }
 
-// walPending reads how many WAL frames are not yet copied into the
-// database file from the wal-index header at the start of the -shm file
-// (SQLite's file format, "WAL-index format": mxFrame, the WAL's last valid
-// frame, at byte 16 and nBackfill, the frames checkpointed, at byte 96, both
-// in native byte order). It reads without a lock: a torn read only moves
-// one checkpoint earlier or later.
-func walPending(shm *os.File) uint32 {
+// walProgress reads the WAL's last valid frame and how many of its frames
+// are copied into the database file, from the wal-index header at the
+// start of the -shm file (SQLite's file format, "WAL-index format": mxFrame
+// at byte 16, nBackfill at byte 96, in native byte order). It reads without
+// a lock: a torn read only moves one checkpoint earlier or later.
+func walProgress(shm *os.File) (last, copied uint32) {
 	var hdr [100]byte
 	if _, err := shm.ReadAt(hdr[:], 0); err != nil {
-		return 0
+		return 0, 0
 	}
-	last, copied := binary.NativeEndian.Uint32(hdr[16:]), binary.NativeEndian.Uint32(hdr[96:])
-	if last <= copied {
-		return 0
-	}
-	return last - copied
+	last, copied = binary.NativeEndian.Uint32(hdr[16:]), binary.NativeEndian.Uint32(hdr[96:])
+	return last, min(copied, last)
 }
 
 // stop ends the checkpointer; the WAL is left to the next opener.
@@ -114,5 +127,5 @@ func (c *checkpointer) stop() error {
 	}
 	close(c.quit)
 	<-c.done
-	return c.conn.Close()
+	return errors.Join(c.conn.Close(), c.shm.Close())
 }

@@ -30,6 +30,10 @@ func TestWalPending(t *testing.T) {
 	if _, err := db.write.Exec("PRAGMA wal_autocheckpoint = 0"); err != nil {
 		t.Fatal(err)
 	}
+	walPending := func(shm *os.File) uint32 {
+		last, copied := walProgress(shm)
+		return last - copied
+	}
 	shm, err := os.Open(path + "-shm")
 	if err != nil {
 		t.Fatal(err)

@@ -374,6 +374,9 @@ func (w *claimWriter) commitBatch(batch []*pendingClaim) (Position, error) {
 		if err := w.stmts.prepare(rc); err != nil {
 			return err
 		}
+		if w.db.checkpoints.catchUpDue() { // see checkpointer; on failure the backstop remains
+			_, _ = rc.exec(ctx, "PRAGMA wal_checkpoint(PASSIVE)")
+		}
 		dtx, err := rc.begin(ctx)
 		if err != nil {
 			return fmt.Errorf("begin: %w", err)

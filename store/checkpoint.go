@@ -20,9 +20,10 @@ import (
 //
 // SQLite starts the WAL over only at a write transaction that begins with
 // every frame copied, and these checkpoints always trail the writer by what
-// it committed meanwhile. So the writer itself copies that remainder when
-// it is small and the WAL long (catchUpDue), just before it begins: a
-// checkpoint with little to sync. The writer's automatic checkpoint stays
+// it committed meanwhile. So once the WAL is long (restartFrames) they run
+// after every commit, and the writer itself copies the small remainder just
+// before it begins a transaction (catchUpDue): a checkpoint with little to
+// sync. The writer's automatic checkpoint stays
 // as a backstop at checkpointBackstopPages.
 type checkpointer struct {
 	conn *sql.DB
@@ -39,7 +40,7 @@ const (
 	// The writer catches up once the WAL holds restartFrames and at most
 	// catchUpFrames of them are still to copy.
 	restartFrames = 4 * checkpointPages
-	catchUpFrames = 256
+	catchUpFrames = checkpointPages / 2
 )
 
 // startCheckpointer starts checkpointing the file at path, whose single
@@ -92,7 +93,9 @@ func (c *checkpointer) run() {
 			return
 		case <-c.poke:
 		}
-		if last, copied := walProgress(c.shm); last-copied < checkpointPages {
+		// Once the WAL is due to start over, every commit's frames are
+		// copied, so that the writer's share stays small.
+		if last, copied := walProgress(c.shm); last-copied < checkpointPages && last < restartFrames {
 			continue
 		}
 		// A failed or partial checkpoint is retried after the next commit;

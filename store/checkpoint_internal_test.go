@@ -17,6 +17,13 @@ func AutoCheckpointPages(t *testing.T, db *DB) int {
 	return pages
 }
 
+// WALFrames is the length of the WAL of a shard opened with
+// Options.BackgroundCheckpoint.
+func WALFrames(db *DB) uint32 {
+	last, _ := walProgress(db.checkpoints.shm)
+	return last
+}
+
 // TestWalPending: the frames walPending reads from the wal-index header are
 // the frames SQLite's own checkpoint then finds in the WAL and copies.
 func TestWalPending(t *testing.T) {

@@ -52,6 +52,36 @@ func TestBackgroundCheckpoint(t *testing.T) {
 	}
 }
 
+// TestBackgroundCheckpoint_WALStartsOver: the writer catches up with the
+// background checkpoints, so the WAL starts over at about 4,000 frames, long
+// before the writer's own 10,000-page backstop would checkpoint it.
+func TestBackgroundCheckpoint_WALStartsOver(t *testing.T) {
+	path := filepath.Join(t.TempDir(), store.FileName(1))
+	db, eventID := openClaimShardAt(t, path, store.ClaimOptions{}, 100_000)
+	db.Close()
+	db, err := store.Open(context.Background(), path, 1, store.Options{BackgroundCheckpoint: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	var restarts int
+	var longest, prev uint32
+	member := int64(0)
+	for ; member < 5000 && restarts < 3; member++ { // about ten frames a claim
+		if _, err := db.Claim(context.Background(), store.ClaimRequest{EventID: eventID, MemberID: member + 1}); err != nil {
+			t.Fatal(err)
+		}
+		frames := store.WALFrames(db)
+		if frames < prev {
+			restarts++
+		}
+		prev, longest = frames, max(longest, frames)
+	}
+	if restarts < 3 || longest >= 8000 {
+		t.Errorf("%d claims: the WAL started over %d times and reached %d frames; want 3 times, under 8,000", member, restarts, longest)
+	}
+}
+
 func fileBytes(t *testing.T, path string) []byte {
 	t.Helper()
 	data, err := os.ReadFile(path)

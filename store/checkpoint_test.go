@@ -17,13 +17,7 @@ import (
 // copied them. A few claims (far fewer pages) are left in the WAL.
 func TestBackgroundCheckpoint(t *testing.T) {
 	path := filepath.Join(t.TempDir(), store.FileName(1))
-	db, eventID := openClaimShardAt(t, path, store.ClaimOptions{}, 100_000)
-	db.Close() // reopened with the checkpointer, its WAL checkpointed on close
-	db, err := store.Open(context.Background(), path, 1, store.Options{BackgroundCheckpoint: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db, eventID := openClaimShardAt(t, path, store.Options{BackgroundCheckpoint: true}, store.ClaimOptions{}, 100_000)
 	if pages := store.AutoCheckpointPages(t, db); pages != 10_000 {
 		t.Fatalf("the writer's automatic checkpoint is at %d pages, want the 10,000-page backstop", pages)
 	}
@@ -57,13 +51,7 @@ func TestBackgroundCheckpoint(t *testing.T) {
 // before the writer's own 10,000-page backstop would checkpoint it.
 func TestBackgroundCheckpoint_WALStartsOver(t *testing.T) {
 	path := filepath.Join(t.TempDir(), store.FileName(1))
-	db, eventID := openClaimShardAt(t, path, store.ClaimOptions{}, 100_000)
-	db.Close()
-	db, err := store.Open(context.Background(), path, 1, store.Options{BackgroundCheckpoint: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db, eventID := openClaimShardAt(t, path, store.Options{BackgroundCheckpoint: true}, store.ClaimOptions{}, 100_000)
 	var restarts int
 	var longest, prev uint32
 	member := int64(0)

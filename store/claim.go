@@ -311,7 +311,8 @@ func (w *claimWriter) answer(batch []*pendingClaim, pos Position, batchErr error
 }
 
 // claimTx is a claim batch's transaction on the writer's driver connection:
-// every statement of the batch runs on it, the per-claim ones prepared.
+// every statement of the batch runs on it, prepared once on that
+// connection (claimStmts).
 type claimTx struct {
 	rawConn
 	stmts *claimStmts
@@ -342,6 +343,26 @@ func (tx *claimTx) event(ctx context.Context, id int64) (*batchEvent, error) {
 	be := &batchEvent{Event: *e}
 	tx.events[id] = be
 	return be, nil
+}
+
+// queryRow runs query on the transaction, prepared once on the writer
+// connection (claimStmts.byQuery): the statements the claim path shares
+// with the rest of the store (replays, refusals) run through it.
+func (tx *claimTx) queryRow(ctx context.Context, query string, args ...any) scanner {
+	st, vals, err := tx.stmts.cached(tx.rawConn, query, args)
+	if err != nil {
+		return rawRow{err: err}
+	}
+	return st.queryRow(ctx, vals...)
+}
+
+// exec runs query on the transaction, prepared once as queryRow.
+func (tx *claimTx) exec(ctx context.Context, query string, args ...any) (driver.Result, error) {
+	st, vals, err := tx.stmts.cached(tx.rawConn, query, args)
+	if err != nil {
+		return nil, err
+	}
+	return st.exec(ctx, vals...)
 }
 
 // takeCoupons adds the coupons the batch granted to each event's issued
@@ -382,7 +403,7 @@ func (w *claimWriter) commitBatch(batch []*pendingClaim) (Position, error) {
 			return fmt.Errorf("begin: %w", err)
 		}
 		tx := &claimTx{rawConn: rc, stmts: &w.stmts, now: w.db.now(), events: map[int64]*batchEvent{}}
-		pos, err = inTx(ctx, dtx, rc, func() error {
+		pos, err = inTx(ctx, dtx, tx, func() error {
 			var first int64 // the batch's first new coupon
 			for _, c := range batch {
 				var granted bool
@@ -579,6 +600,29 @@ type claimStmts struct {
 	conn                                 *sqlite3.SQLiteConn
 	event, take, insert, history, outbox rawStmt
 	savepoint, release, rollback         rawStmt
+	// byQuery are the other statements a batch ran, by their text.
+	byQuery map[string]*rawStmt
+}
+
+// cached returns query prepared on rc, preparing it the first time, with
+// args as driver values.
+func (s *claimStmts) cached(rc rawConn, query string, args []any) (*rawStmt, []driver.Value, error) {
+	vals, err := driverValues(args)
+	if err != nil {
+		return nil, nil, err
+	}
+	if st := s.byQuery[query]; st != nil {
+		return st, vals, nil
+	}
+	st, err := prepareRaw(rc, query)
+	if err != nil {
+		return nil, nil, err
+	}
+	if s.byQuery == nil {
+		s.byQuery = map[string]*rawStmt{}
+	}
+	s.byQuery[query] = &st
+	return &st, vals, nil
 }
 
 func (s *claimStmts) all() []*rawStmt {
@@ -630,5 +674,8 @@ func (s *claimStmts) close() {
 	for _, st := range s.all() {
 		st.close()
 	}
-	s.conn = nil
+	for _, st := range s.byQuery {
+		st.close()
+	}
+	s.conn, s.byQuery = nil, nil
 }

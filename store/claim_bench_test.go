@@ -17,14 +17,15 @@ import (
 // event of total coupons.
 func openClaimShard(tb testing.TB, opts store.ClaimOptions, total int) (*store.DB, int64) {
 	tb.Helper()
-	return openClaimShardAt(tb, filepath.Join(tb.TempDir(), store.FileName(1)), opts, total)
+	return openClaimShardAt(tb, filepath.Join(tb.TempDir(), store.FileName(1)), store.Options{}, opts, total)
 }
 
-// openClaimShardAt is openClaimShard with the database file at path.
-func openClaimShardAt(tb testing.TB, path string, opts store.ClaimOptions, total int) (*store.DB, int64) {
+// openClaimShardAt is openClaimShard with the database file at path, opened
+// with dbOpts.
+func openClaimShardAt(tb testing.TB, path string, dbOpts store.Options, opts store.ClaimOptions, total int) (*store.DB, int64) {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, path, 1, store.Options{})
+	db, err := store.Open(ctx, path, 1, dbOpts)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -46,23 +47,26 @@ func openClaimShardAt(tb testing.TB, path string, opts store.ClaimOptions, total
 
 // BenchmarkClaim measures claims through the shard's writer from 1,000
 // concurrent callers: batched (the default) against one claim per
-// transaction. Compare claims/s between the two in the same run.
+// transaction, and batched claims that carry an Idempotency-Key. Compare
+// claims/s between them in the same run.
 func BenchmarkClaim(b *testing.B) {
 	for _, mode := range []struct {
-		name string
-		opts store.ClaimOptions
-	}{{"batched", store.ClaimOptions{}}, {"one-per-tx", store.ClaimOptions{BatchMax: 1}}} {
+		name  string
+		opts  store.ClaimOptions
+		keyed bool
+	}{{"batched", store.ClaimOptions{}, false}, {"one-per-tx", store.ClaimOptions{BatchMax: 1}, false},
+		{"batched-with-key", store.ClaimOptions{}, true}} {
 		b.Run(mode.name, func(b *testing.B) {
 			db, eventID := openClaimShard(b, mode.opts, 1_000_000)
-			claimLoop(b, db, eventID)
+			claimLoop(b, db, eventID, mode.keyed)
 		})
 	}
 }
 
 // claimLoop makes b.N claims on the event from 1,000 concurrent callers
-// (as issue 3's 1,000 clients), a new member each, and reports claims/s and
-// claims per transaction.
-func claimLoop(b *testing.B, db *store.DB, eventID int64) {
+// (as issue 3's 1,000 clients), a new member each (with an Idempotency-Key
+// when keyed), and reports claims/s and claims per transaction.
+func claimLoop(b *testing.B, db *store.DB, eventID int64, keyed bool) {
 	var member atomic.Int64
 	const callers = 1000
 	b.ResetTimer()
@@ -74,7 +78,11 @@ func claimLoop(b *testing.B, db *store.DB, eventID int64) {
 		go func() {
 			defer wg.Done()
 			for next.Add(1) <= int64(b.N) {
-				if _, err := db.Claim(context.Background(), store.ClaimRequest{EventID: eventID, MemberID: member.Add(1)}); err != nil {
+				req := store.ClaimRequest{EventID: eventID, MemberID: member.Add(1)}
+				if keyed {
+					req.IdempotencyKey = fmt.Sprint("claim-", req.MemberID)
+				}
+				if _, err := db.Claim(context.Background(), req); err != nil {
 					panic(fmt.Sprint("claim: ", err))
 				}
 			}

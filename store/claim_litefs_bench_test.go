@@ -46,8 +46,8 @@ func BenchmarkClaim_LiteFS(b *testing.B) {
 	}{{"batched", store.ClaimOptions{}}, {"one-per-tx", store.ClaimOptions{BatchMax: 1}}} {
 		b.Run(mode.name, func(b *testing.B) {
 			path := filepath.Join(m.Dir, fmt.Sprintf("bench-%d.db", files.Add(1)))
-			db, eventID := openClaimShardAt(b, path, mode.opts, 10_000_000)
-			claimLoop(b, db, eventID)
+			db, eventID := openClaimShardAt(b, path, store.Options{}, mode.opts, 10_000_000)
+			claimLoop(b, db, eventID, false)
 		})
 	}
 }

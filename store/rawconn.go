@@ -90,15 +90,28 @@ func firstRow(rows driver.Rows, err error) scanner {
 
 // namedValues converts arguments as database/sql does for SQLite.
 func namedValues(args []any) ([]driver.NamedValue, error) {
-	named := make([]driver.NamedValue, len(args))
+	vals, err := driverValues(args)
+	if err != nil {
+		return nil, err
+	}
+	named := make([]driver.NamedValue, len(vals))
+	for i, v := range vals {
+		named[i] = driver.NamedValue{Ordinal: i + 1, Value: v}
+	}
+	return named, nil
+}
+
+// driverValues converts arguments to driver values as database/sql does.
+func driverValues(args []any) ([]driver.Value, error) {
+	vals := make([]driver.Value, len(args))
 	for i, a := range args {
 		v, err := driver.DefaultParameterConverter.ConvertValue(a)
 		if err != nil {
 			return nil, fmt.Errorf("argument %d: %w", i+1, err)
 		}
-		named[i] = driver.NamedValue{Ordinal: i + 1, Value: v}
+		vals[i] = v
 	}
-	return named, nil
+	return vals, nil
 }
 
 // rawRow is a row read by rawConn.queryRow. Its Scan fills the kinds of

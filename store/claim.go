@@ -336,7 +336,7 @@ func (tx *claimTx) event(ctx context.Context, id int64) (*batchEvent, error) {
 	if e := tx.events[id]; e != nil {
 		return e, nil
 	}
-	e, err := scanEventByID(tx.stmts.event.queryRow(ctx, id), id)
+	e, err := eventByID(ctx, tx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -461,7 +461,7 @@ func (w *claimWriter) claimOne(ctx context.Context, tx *claimTx, req ClaimReques
 	if res, err, ok := w.db.replayClaim(ctx, tx, req); ok {
 		return res, false, err
 	}
-	if _, err := tx.stmts.savepoint.exec(ctx); err != nil {
+	if _, err := tx.exec(ctx, `SAVEPOINT claim`); err != nil {
 		return ClaimResult{}, false, err
 	}
 	res, e, err := w.grant(ctx, tx, req)
@@ -470,7 +470,7 @@ func (w *claimWriter) claimOne(ctx context.Context, tx *claimTx, req ClaimReques
 	if err == nil || couponpop.ErrorCode(err) != couponpop.EINTERNAL {
 		if rememberErr := tx.remember(ctx, req, res, err); rememberErr != nil {
 			if err == nil { // back to the savepoint: the claim wrote nothing
-				if _, rbErr := tx.stmts.rollback.exec(ctx); rbErr != nil {
+				if _, rbErr := tx.exec(ctx, `ROLLBACK TO claim`); rbErr != nil {
 					rememberErr = errors.Join(rememberErr, rbErr)
 				}
 				e.IssuedCount--
@@ -479,7 +479,7 @@ func (w *claimWriter) claimOne(ctx context.Context, tx *claimTx, req ClaimReques
 			res, err = ClaimResult{}, rememberErr
 		}
 	}
-	if _, relErr := tx.stmts.release.exec(ctx); relErr != nil {
+	if _, relErr := tx.exec(ctx, `RELEASE claim`); relErr != nil {
 		return ClaimResult{}, false, errors.Join(err, relErr)
 	}
 	return res, err == nil, err
@@ -597,9 +597,8 @@ func errMessage(err error) string {
 // they were prepared on: statements are per connection, so they are
 // prepared again if the pool ever replaces the writer connection.
 type claimStmts struct {
-	conn                                 *sqlite3.SQLiteConn
-	event, take, insert, history, outbox rawStmt
-	savepoint, release, rollback         rawStmt
+	conn                          *sqlite3.SQLiteConn
+	take, insert, history, outbox rawStmt
 	// byQuery are the other statements a batch ran, by their text.
 	byQuery map[string]*rawStmt
 }
@@ -626,7 +625,7 @@ func (s *claimStmts) cached(rc rawConn, query string, args []any) (*rawStmt, []d
 }
 
 func (s *claimStmts) all() []*rawStmt {
-	return []*rawStmt{&s.event, &s.take, &s.insert, &s.history, &s.outbox, &s.savepoint, &s.release, &s.rollback}
+	return []*rawStmt{&s.take, &s.insert, &s.history, &s.outbox}
 }
 
 func (s *claimStmts) prepare(rc rawConn) error {
@@ -645,7 +644,6 @@ func (s *claimStmts) prepare(rc rawConn) error {
 	}
 	// No RETURNING on the claim path: it costs several times a plain
 	// statement.
-	s.event = prep(`SELECT ` + eventColumns + ` FROM coupon_events WHERE id = ?`)
 	s.take = prep(`UPDATE coupon_events SET issued_count = issued_count + ?1, updated_at = ?2
 		WHERE id = ?3 AND issued_count + ?1 <= total_count AND status = 'ACTIVE' AND start_at <= ?2 AND end_at > ?2`)
 	s.insert = prep(`INSERT INTO coupons (event_id, member_id, store_id, status, issued_at, expire_at, event_end_at, claim_latitude, claim_longitude)
@@ -658,9 +656,6 @@ func (s *claimStmts) prepare(rc rawConn) error {
 		SELECT 'COUPON_ISSUED', 'issued-' || id, json_object('type', 'COUPON_ISSUED', 'couponId', id,
 			'eventId', event_id, 'memberId', member_id, 'storeId', store_id, 'at', issued_at), issued_at
 		FROM coupons WHERE id >= ? ORDER BY id`)
-	s.savepoint = prep(`SAVEPOINT claim`)
-	s.release = prep(`RELEASE claim`)
-	s.rollback = prep(`ROLLBACK TO claim`)
 	if err != nil {
 		s.close()
 		return err

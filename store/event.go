@@ -38,13 +38,7 @@ type queryRower interface {
 }
 
 func eventByID(ctx context.Context, q rowQuerier, id int64) (*couponpop.Event, error) {
-	return scanEventByID(q.queryRow(ctx, `SELECT `+eventColumns+` FROM coupon_events WHERE id = ?`, id), id)
-}
-
-// scanEventByID scans the event read by its ID: EVENT_NOT_FOUND if there
-// was none.
-func scanEventByID(row scanner, id int64) (*couponpop.Event, error) {
-	e, err := scanEvent(row)
+	e, err := scanEvent(q.queryRow(ctx, `SELECT `+eventColumns+` FROM coupon_events WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, couponpop.Errorf(couponpop.EEventNotFound, "event %d not found", id)
 	}

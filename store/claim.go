@@ -314,7 +314,7 @@ func (w *claimWriter) answer(batch []*pendingClaim, pos Position, batchErr error
 // every statement of the batch runs on it, prepared once on that
 // connection (claimStmts).
 type claimTx struct {
-	rawConn
+	conn  rawConn
 	stmts *claimStmts
 	now   time.Time
 	// events are the events the batch claims, as its transaction sees them.
@@ -349,16 +349,18 @@ func (tx *claimTx) event(ctx context.Context, id int64) (*batchEvent, error) {
 // connection (claimStmts.byQuery): the statements the claim path shares
 // with the rest of the store (replays, refusals) run through it.
 func (tx *claimTx) queryRow(ctx context.Context, query string, args ...any) scanner {
-	st, vals, err := tx.stmts.cached(tx.rawConn, query, args)
+	st, vals, err := tx.stmts.cached(tx.conn, query, args)
 	if err != nil {
 		return rawRow{err: err}
 	}
 	return st.queryRow(ctx, vals...)
 }
 
-// exec runs query on the transaction, prepared once as queryRow.
+// exec runs query on the transaction, prepared once as queryRow. It is for
+// statements that return no rows: one that returns a row stays in progress
+// until its next call, and the transaction could not commit.
 func (tx *claimTx) exec(ctx context.Context, query string, args ...any) (driver.Result, error) {
-	st, vals, err := tx.stmts.cached(tx.rawConn, query, args)
+	st, vals, err := tx.stmts.cached(tx.conn, query, args)
 	if err != nil {
 		return nil, err
 	}
@@ -402,7 +404,7 @@ func (w *claimWriter) commitBatch(batch []*pendingClaim) (Position, error) {
 		if err != nil {
 			return fmt.Errorf("begin: %w", err)
 		}
-		tx := &claimTx{rawConn: rc, stmts: &w.stmts, now: w.db.now(), events: map[int64]*batchEvent{}}
+		tx := &claimTx{conn: rc, stmts: &w.stmts, now: w.db.now(), events: map[int64]*batchEvent{}}
 		pos, err = inTx(ctx, dtx, tx, func() error {
 			var first int64 // the batch's first new coupon
 			for _, c := range batch {

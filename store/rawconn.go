@@ -13,7 +13,7 @@ import (
 
 // rowQuerier runs a query for its first row. It is what the statements the
 // claim writer shares with the rest of the store run on: a pool or a
-// transaction (sqlQuerier), or the writer's driver connection (rawConn).
+// transaction (sqlQuerier), or a claim batch on the writer's driver connection (claimTx).
 type rowQuerier interface {
 	queryRow(ctx context.Context, query string, args ...any) scanner
 }
@@ -53,23 +53,14 @@ func (rc rawConn) begin(ctx context.Context) (driver.Tx, error) {
 	return rc.c.BeginTx(ctx, driver.TxOptions{})
 }
 
-// exec runs a statement that is not worth preparing (see rawStmt).
+// exec runs a statement that is not worth preparing (see rawStmt); the
+// statement is finalized, so one that returns rows leaves nothing open.
 func (rc rawConn) exec(ctx context.Context, query string, args ...any) (driver.Result, error) {
 	named, err := namedValues(args)
 	if err != nil {
 		return nil, err
 	}
 	return rc.c.ExecContext(ctx, query, named)
-}
-
-// queryRow is sql.DB.QueryRowContext on the driver connection: its row's
-// Scan returns sql.ErrNoRows when there is no row.
-func (rc rawConn) queryRow(ctx context.Context, query string, args ...any) scanner {
-	named, err := namedValues(args)
-	if err != nil {
-		return rawRow{err: err}
-	}
-	return firstRow(rc.c.QueryContext(ctx, query, named))
 }
 
 // firstRow reads the first row of a query's rows and closes them.
@@ -114,7 +105,7 @@ func driverValues(args []any) ([]driver.Value, error) {
 	return vals, nil
 }
 
-// rawRow is a row read by rawConn.queryRow. Its Scan fills the kinds of
+// rawRow is a row read by rawStmt.queryRow. Its Scan fills the kinds of
 // destination the writer's queries use: sql.Scanner, *int64, *int and
 // *string (NULL only into a sql.Scanner, as database/sql).
 type rawRow struct {
@@ -203,8 +194,8 @@ func (s *rawStmt) bind(args []driver.Value) error {
 	return nil
 }
 
-// queryRow runs the prepared query with args for its first row, as
-// rawConn.queryRow.
+// queryRow runs the prepared query with args for its first row: like
+// sql.DB.QueryRowContext, its Scan returns sql.ErrNoRows when there is none.
 func (s *rawStmt) queryRow(ctx context.Context, args ...driver.Value) scanner {
 	if err := s.bind(args); err != nil {
 		return rawRow{err: err}

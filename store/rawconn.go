@@ -13,7 +13,8 @@ import (
 
 // rowQuerier runs a query for its first row. It is what the statements the
 // claim writer shares with the rest of the store run on: a pool or a
-// transaction (sqlQuerier), or a claim batch on the writer's driver connection (claimTx).
+// transaction (sqlQuerier), or a claim batch on the writer's driver
+// connection (claimTx).
 type rowQuerier interface {
 	queryRow(ctx context.Context, query string, args ...any) scanner
 }

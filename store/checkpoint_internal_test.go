@@ -25,7 +25,7 @@ func WALFrames(db *DB) uint32 {
 }
 
 // TestWalPending: the frames walPending reads from the wal-index header are
-// the frames SQLite's own checkpoint then finds in the WAL and copies.
+// those SQLite's own checkpoint reports in the WAL and not yet copied.
 func TestWalPending(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), FileName(1))
@@ -53,9 +53,12 @@ func TestWalPending(t *testing.T) {
 		}
 		return frames, copied
 	}
-	_, copiedBefore := checkpoint()
-	if n := walPending(shm); n != 0 {
-		t.Fatalf("after a checkpoint, %d frames pending", n)
+	// A PASSIVE checkpoint copies what no reader still needs (the shard's
+	// own readers may hold a snapshot), so the checks compare with what it
+	// reports rather than expect everything copied.
+	framesBefore, copiedBefore := checkpoint()
+	if n := walPending(shm); int(n) != framesBefore-copiedBefore {
+		t.Fatalf("after a checkpoint of %d frames that copied %d, walPending read %d", framesBefore, copiedBefore, n)
 	}
 	for i := range 50 { // a page each
 		if _, err := db.write.Exec(`UPDATE position SET pos = ? WHERE id = 1`, 1000+i); err != nil {
@@ -65,14 +68,14 @@ func TestWalPending(t *testing.T) {
 	pending := walPending(shm)
 	frames, copied := checkpoint() // the WAL's frames, from its start
 	want := frames - copiedBefore
-	if frames < copiedBefore { // the first commit started the WAL over
+	if frames < framesBefore { // the first commit started the WAL over
 		want = frames
 	}
-	if pending != 50 || int(pending) != want || copied != frames {
-		t.Errorf("walPending read %d frames after 50 commits; the checkpoint found %d in the WAL (%d copied before) and copied %d",
-			pending, frames, copiedBefore, copied)
+	if int(pending) != want || want < 50 {
+		t.Errorf("walPending read %d frames after 50 commits; the checkpoint found %d in the WAL (%d of %d copied before)",
+			pending, frames, copiedBefore, framesBefore)
 	}
-	if n := walPending(shm); n != 0 {
-		t.Errorf("after the checkpoint, %d frames pending", n)
+	if n := walPending(shm); int(n) != frames-copied {
+		t.Errorf("after a checkpoint of %d frames that copied %d, walPending read %d", frames, copied, n)
 	}
 }

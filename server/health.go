@@ -37,6 +37,8 @@ type shardStatus struct {
 	ClaimBatches    int64  `json:"claimBatches"`
 	ClaimsCommitted int64  `json:"claimsCommitted"`
 	LagMillis       *int64 `json:"lagMs,omitempty"` // replication lag, when known
+	// commitTimes are the writer's transaction times, for /metrics only.
+	commitTimes store.CommitTimes
 }
 
 // shardStatuses reports every held shard: its role, primary and position.
@@ -60,6 +62,7 @@ func (s *Server) shardStatuses(r *http.Request) []shardStatus {
 		}
 		st.Position = uint64(pos)
 		st.ClaimBatches, st.ClaimsCommitted = db.ClaimStats()
+		st.commitTimes = db.ClaimCommitTimes()
 		if lr, ok := s.roles.(LagReporter); ok {
 			if lag, ok := lr.Lag(db.Shard()); ok {
 				ms := lag.Milliseconds()

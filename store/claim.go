@@ -98,6 +98,15 @@ func (db *DB) ClaimStats() (batches, claims int64) {
 	return 0, 0
 }
 
+// ClaimCommitTimes returns how long this node's claim transactions took.
+func (db *DB) ClaimCommitTimes() CommitTimes {
+	var none commitTimer
+	if w := db.claimWriterIfStarted(); w != nil {
+		return w.times.snapshot()
+	}
+	return none.snapshot()
+}
+
 // replayClaim returns the stored first answer of an idempotent claim.
 func (db *DB) replayClaim(ctx context.Context, q rowQuerier, req ClaimRequest) (ClaimResult, error, bool) {
 	var couponID sql.NullInt64
@@ -149,6 +158,7 @@ type pendingClaim struct {
 type claimWriter struct {
 	batches atomic.Int64 // committed transactions
 	claims  atomic.Int64 // claims answered from them
+	times   commitTimer  // of every transaction, committed or not
 	db      *DB
 	opts    ClaimOptions
 	queue   chan *pendingClaim
@@ -278,7 +288,9 @@ func (w *claimWriter) fill(batch []*pendingClaim) []*pendingClaim {
 
 // commit writes a batch in one transaction and answers every claim in it.
 func (w *claimWriter) commit(batch []*pendingClaim) {
+	began := time.Now()
 	pos, err := w.commitBatch(batch)
+	w.times.add(time.Since(began))
 	if err != nil {
 		w.answer(batch, 0, fmt.Errorf("commit claims: %w", err))
 		return

@@ -145,6 +145,8 @@ func (b *claimBench) run(ctx context.Context, name string) (*Result, error) {
 		return nil, err
 	}
 	op := b.claimOp(eventID)
+	before, metricsErr := writerCounters(ctx, b.http, b.cfg.URL)
+	began := time.Now()
 	var r *Result
 	switch name {
 	case "lock":
@@ -159,6 +161,10 @@ func (b *claimBench) run(ctx context.Context, name string) (*Result, error) {
 		r = OpenLoop(ctx, fmt.Sprintf("open %.0f/s", b.cfg.OpenRate), b.cfg.OpenRate, b.cfg.Duration, 5000, op)
 	default:
 		return nil, fmt.Errorf("unknown scenario %q", name)
+	}
+	if after, err := writerCounters(ctx, b.http, b.cfg.URL); err == nil && metricsErr == nil {
+		load := after.since(before, time.Since(began))
+		r.Writer = &load
 	}
 	return r, b.verify(ctx, eventID, total, r)
 }

@@ -27,6 +27,8 @@ type Result struct {
 	Elapsed   time.Duration
 	Latencies []time.Duration // sorted
 	Outcomes  map[string]int
+	// Writer is what the node's claim writers did meanwhile, when known.
+	Writer *WriterLoad
 }
 
 // PerSecond is the rate of successful ops.
@@ -196,6 +198,7 @@ func WriteTable(w io.Writer, results ...*Result) {
 		fmt.Fprintf(w, "%-22s %7d %8d %8d %10.0f %9s %9s %9s %9s  %s\n", r.Name, r.Clients, r.Ops, r.OK, r.PerSecond(),
 			round(r.Mean()), round(r.Percentile(50)), round(r.Percentile(95)), round(r.Percentile(99)), r.Failures())
 	}
+	writeWriterTable(w, results)
 }
 
 func round(d time.Duration) time.Duration {

@@ -92,7 +92,7 @@ func serve(ctx context.Context, cfg Config) error {
 		// Every SQLite call is a cgo call, and a goroutine back from a long
 		// one waits for a free P: with twice as many Ps as CPUs, the claim
 		// writer and the readers find one, and the OS shares the CPUs among
-		// the threads. On 2 CPUs: 6–18% more claims/s and half the nearby
+		// the threads. On 2 CPUs: 4–26% more claims/s and half the nearby
 		// p99 (BENCHMARKS.md, "GOMAXPROCS"). GOMAXPROCS overrides it.
 		runtime.GOMAXPROCS(2 * runtime.GOMAXPROCS(0))
 	}

@@ -35,9 +35,14 @@ type ClaimOptions struct {
 	// BatchMax is the most claims one transaction commits; 1 commits each
 	// claim on its own (the slow baseline). 0 means 512.
 	BatchMax int
-	// BatchWait is how long a batch waits for more claims after the first;
-	// 0 takes only what is already queued.
+	// BatchWait is how long a batch waits for more claims after the first
+	// while claims arrive together: the batch before it held more than one,
+	// or claims were queued behind it (as PostgreSQL's commit_delay waits
+	// only with commit_siblings). A lone claim commits at once. 0 takes
+	// only what is already queued.
 	BatchWait time.Duration
+	// waitAlone makes every batch wait (tests that need claims in one batch).
+	waitAlone bool
 	// Confirm, when set, must return nil before the claims of a committed
 	// batch are answered: e.g. until a replica has applied the position
 	// (claim-ack=replica). The writer goes on committing meanwhile. An error
@@ -230,11 +235,13 @@ func (w *claimWriter) run() {
 		defer func() { close(w.confirms); <-w.confirmed }()
 	}
 	batch := make([]*pendingClaim, 0, w.opts.BatchMax)
+	together := false // claims are arriving together: worth waiting for
 	for {
 		select {
 		case c := <-w.queue:
-			batch = w.fill(append(batch[:0], c))
+			batch = w.fill(append(batch[:0], c), together)
 			w.commit(batch)
+			together = len(batch) > 1 || len(w.queue) > 0
 		case <-w.quit:
 			for {
 				select {
@@ -256,11 +263,11 @@ func (w *claimWriter) closeStmts() {
 	})
 }
 
-// fill adds queued claims to batch until it is full or, after BatchWait,
-// nothing more is queued.
-func (w *claimWriter) fill(batch []*pendingClaim) []*pendingClaim {
+// fill adds queued claims to batch until it is full or nothing more is
+// queued; when wait is set, it waits up to BatchWait for more first.
+func (w *claimWriter) fill(batch []*pendingClaim, wait bool) []*pendingClaim {
 	var deadline <-chan time.Time
-	if w.opts.BatchWait > 0 {
+	if (wait || w.opts.waitAlone) && w.opts.BatchWait > 0 {
 		t := time.NewTimer(w.opts.BatchWait)
 		defer t.Stop()
 		deadline = t.C

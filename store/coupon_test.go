@@ -490,7 +490,7 @@ func TestCouponOutbox_OneRowPerIssueAndUse(t *testing.T) {
 // exactly its new coupons, in order, with their claim locations.
 func TestClaimBatch_RecordsFollowTheGrants(t *testing.T) {
 	f := newCouponFixture(t)
-	f.db.SetClaimOptions(store.ClaimOptions{BatchWait: 200 * time.Millisecond})
+	f.db.SetClaimOptions(store.WaitAlone(store.ClaimOptions{BatchWait: 200 * time.Millisecond}))
 	small := f.event(f.storeA, 3*time.Hour, 3, 0)
 	big := f.event(f.storeB, 3*time.Hour, 100, 0)
 	f.claim(big, 99) // earlier batches, one with a key replayed below
@@ -619,7 +619,7 @@ func (f *couponFixture) checkIssued(eventID int64, want int) {
 // while the claims around it in the same batch are granted.
 func TestClaimBatch_UnrememberedClaimTakesNothing(t *testing.T) {
 	f := newCouponFixture(t)
-	f.db.SetClaimOptions(store.ClaimOptions{BatchWait: 200 * time.Millisecond})
+	f.db.SetClaimOptions(store.WaitAlone(store.ClaimOptions{BatchWait: 200 * time.Millisecond}))
 	eventID := f.event(f.storeA, 3*time.Hour, 10, 0)
 	f.claim(eventID, 9) // starts the writer
 	if _, err := f.raw(true).Exec(`CREATE TRIGGER refuse_boom BEFORE INSERT ON idempotency_keys WHEN NEW.key = 'boom'

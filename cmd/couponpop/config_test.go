@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -30,12 +31,12 @@ func TestLoadConfig_Precedence(t *testing.T) {
 	if cfg.Addr != "127.0.0.1:9001" || cfg.Data != "/from/env" || cfg.ClaimBatchMax != 16 || cfg.LogLevel != "info" {
 		t.Fatalf("config %+v", cfg)
 	}
-	if cfg.BackgroundCheckpoint {
-		t.Errorf("the background checkpointer is on by default")
+	if !cfg.BackgroundCheckpoint || cfg.ClaimBatchWait != 100*time.Microsecond {
+		t.Errorf("defaults: background checkpointer %v, claim batch wait %s; want on and 100µs", cfg.BackgroundCheckpoint, cfg.ClaimBatchWait)
 	}
-	t.Setenv("COUPONPOP_BACKGROUND_CHECKPOINT", "true")
-	if cfg, err = loadConfig(file, cmd.Flags(), flagConfig(t, cmd)); err != nil || !cfg.BackgroundCheckpoint {
-		t.Errorf("COUPONPOP_BACKGROUND_CHECKPOINT=true: %v, checkpointer on %v", err, cfg.BackgroundCheckpoint)
+	t.Setenv("COUPONPOP_BACKGROUND_CHECKPOINT", "false")
+	if cfg, err = loadConfig(file, cmd.Flags(), flagConfig(t, cmd)); err != nil || cfg.BackgroundCheckpoint {
+		t.Errorf("COUPONPOP_BACKGROUND_CHECKPOINT=false: %v, checkpointer on %v", err, cfg.BackgroundCheckpoint)
 	}
 
 	if err := os.WriteFile(file, []byte("adr: typo\n"), 0o644); err != nil {

@@ -49,8 +49,8 @@ func newServeCmd() *cobra.Command {
 	f.StringVar(&cfg.DebugAddr, "debug-addr", cfg.DebugAddr, "serve pprof profiles on this address, e.g. 127.0.0.1:6060 (env COUPONPOP_DEBUG_ADDR)")
 	f.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error (env COUPONPOP_LOG_LEVEL)")
 	f.IntVar(&cfg.ClaimBatchMax, "claim-batch-max", cfg.ClaimBatchMax, "most claims per transaction; 1 = one claim per transaction (env COUPONPOP_CLAIM_BATCH_MAX)")
-	f.DurationVar(&cfg.ClaimBatchWait, "claim-batch-wait", cfg.ClaimBatchWait, "how long a claim batch waits to fill (env COUPONPOP_CLAIM_BATCH_WAIT)")
-	f.BoolVar(&cfg.BackgroundCheckpoint, "background-checkpoint", cfg.BackgroundCheckpoint, "checkpoint the WAL on a connection of its own once it holds 1,000 pages, not in the claim writer's commits: lower claim latency at moderate load, slightly less peak throughput (plain files; env COUPONPOP_BACKGROUND_CHECKPOINT)")
+	f.DurationVar(&cfg.ClaimBatchWait, "claim-batch-wait", cfg.ClaimBatchWait, "how long a claim batch waits to fill while claims arrive together; a lone claim commits at once (env COUPONPOP_CLAIM_BATCH_WAIT)")
+	f.BoolVar(&cfg.BackgroundCheckpoint, "background-checkpoint", cfg.BackgroundCheckpoint, "checkpoint the WAL on a connection of its own once it holds 1,000 pages, not in the claim writer's commits, so no claim waits behind a checkpoint (plain files; env COUPONPOP_BACKGROUND_CHECKPOINT)")
 	f.StringVar(&cfg.ClaimAck, "claim-ack", cfg.ClaimAck, "answer a claim once committed on the primary, or once a replica has it too: primary|replica (env COUPONPOP_CLAIM_ACK)")
 	return cmd
 }

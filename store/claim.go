@@ -239,7 +239,7 @@ func (w *claimWriter) run() {
 	for {
 		select {
 		case c := <-w.queue:
-			batch = w.fill(append(batch[:0], c), together)
+			batch = w.fill(append(batch[:0], c), together || w.opts.waitAlone)
 			w.commit(batch)
 			together = len(batch) > 1 || len(w.queue) > 0
 		case <-w.quit:
@@ -267,7 +267,7 @@ func (w *claimWriter) closeStmts() {
 // queued; when wait is set, it waits up to BatchWait for more first.
 func (w *claimWriter) fill(batch []*pendingClaim, wait bool) []*pendingClaim {
 	var deadline <-chan time.Time
-	if (wait || w.opts.waitAlone) && w.opts.BatchWait > 0 {
+	if wait && w.opts.BatchWait > 0 {
 		t := time.NewTimer(w.opts.BatchWait)
 		defer t.Stop()
 		deadline = t.C

@@ -49,7 +49,9 @@ func TestClaimBatchWait_ClaimsTogetherWait(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			f.claim(eventID, member)
+			if _, err := f.db.Claim(f.ctx, store.ClaimRequest{EventID: eventID, MemberID: member}); err != nil {
+				t.Errorf("claim by member %d: %v", member, err)
+			}
 		}()
 	}
 	claim(1)

@@ -49,6 +49,11 @@ type ClaimOptions struct {
 	// fails the batch's claims as unavailable: they are committed here, and
 	// a retry with the same Idempotency-Key returns the coupon.
 	Confirm func(ctx context.Context, pos Position) error
+	// Observe, when set, is told of every claim transaction the writer
+	// ran, from its own goroutine: how many claims it held, how long it
+	// took from BEGIN to the end of COMMIT, and its error (nil when it
+	// committed). It must not block.
+	Observe func(claims int, took time.Duration, err error)
 }
 
 // idempotencyTTL is how long a claim's first answer is replayed.
@@ -296,7 +301,11 @@ func (w *claimWriter) fill(batch []*pendingClaim, wait bool) []*pendingClaim {
 func (w *claimWriter) commit(batch []*pendingClaim) {
 	began := time.Now()
 	pos, err := w.commitBatch(batch)
-	w.times.add(time.Since(began))
+	took := time.Since(began)
+	w.times.add(took)
+	if w.opts.Observe != nil {
+		w.opts.Observe(len(batch), took, err)
+	}
 	if err != nil {
 		w.answer(batch, 0, fmt.Errorf("commit claims: %w", err))
 		return

@@ -4,144 +4,23 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/couponpop/couponpop/litefs/litefstest"
 )
 
-// fakeNode is an httptest stand-in for a LiteFS node's /info and /events.
-// Each /events connection first gets an init event built from the current
-// info, then every event pushed with send, until the test drops it.
-type fakeNode struct {
-	mu      sync.Mutex
-	info    Info
-	subs    map[chan string]struct{}
-	noEvent bool // answer /events with 404, like a node without the stream
-	down    bool // answer everything with 502
-	conns   int
-	srv     *httptest.Server
+// newFakeNode starts a stand-in of a LiteFS node's HTTP API.
+func newFakeNode(t testing.TB, isPrimary bool, hostname string) *litefstest.Node {
+	return litefstest.New(t, isPrimary, hostname)
 }
 
-func newFakeNode(t testing.TB, info Info) *fakeNode {
-	t.Helper()
-	f := &fakeNode{info: info, subs: map[chan string]struct{}{}}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /info", f.handleInfo)
-	mux.HandleFunc("GET /events", f.handleEvents)
-	f.srv = httptest.NewServer(mux)
-	t.Cleanup(func() {
-		f.dropAll()
-		f.srv.Close()
-	})
-	return f
-}
-
-func (f *fakeNode) client() *Client { return NewClient(f.srv.URL) }
-
-func (f *fakeNode) handleInfo(w http.ResponseWriter, r *http.Request) {
-	f.mu.Lock()
-	info, down := f.info, f.down
-	f.mu.Unlock()
-	if down {
-		http.Error(w, "down", http.StatusBadGateway)
-		return
-	}
-	_ = json.NewEncoder(w).Encode(info)
-}
-
-func (f *fakeNode) handleEvents(w http.ResponseWriter, r *http.Request) {
-	f.mu.Lock()
-	if f.noEvent || f.down {
-		f.mu.Unlock()
-		http.NotFound(w, r)
-		return
-	}
-	info := f.info
-	ch := make(chan string, 16)
-	f.subs[ch] = struct{}{}
-	f.conns++
-	f.mu.Unlock()
-
-	host := info.Primary.Hostname
-	if info.IsPrimary {
-		host = "" // LiteFS leaves it out on the primary
-	}
-	w.Header().Set("Content-Type", "application/json")
-	fmt.Fprintf(w, "%s\n", roleEvent(EventInit, info.IsPrimary, host))
-	w.(http.Flusher).Flush()
-	for {
-		select {
-		case <-r.Context().Done():
-			return
-		case line, ok := <-ch:
-			if !ok {
-				return
-			}
-			fmt.Fprintf(w, "%s\n", line)
-			w.(http.Flusher).Flush()
-		}
-	}
-}
-
-func roleEvent(typ string, isPrimary bool, hostname string) string {
-	data := map[string]any{"isPrimary": isPrimary}
-	if hostname != "" {
-		data["hostname"] = hostname
-	}
-	b, _ := json.Marshal(map[string]any{"type": typ, "data": data})
-	return string(b)
-}
-
-// send pushes a raw NDJSON line to every open /events connection.
-func (f *fakeNode) send(line string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	for ch := range f.subs {
-		ch <- line
-	}
-}
-
-// setInfo changes /info and announces it as a primaryChange event.
-func (f *fakeNode) setInfo(info Info) {
-	f.mu.Lock()
-	f.info = info
-	f.mu.Unlock()
-	host := info.Primary.Hostname
-	if info.IsPrimary {
-		host = ""
-	}
-	f.send(roleEvent(EventPrimaryChange, info.IsPrimary, host))
-}
-
-// dropAll closes every open /events connection.
-func (f *fakeNode) dropAll() {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	for ch := range f.subs {
-		close(ch)
-		delete(f.subs, ch)
-	}
-}
-
-func (f *fakeNode) connections() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.conns
-}
-
-func replicaInfo(primary string) Info {
-	return Info{ClusterID: "LFSC0123456789ABCDEF", Path: "/var/lib/litefs", Primary: PrimaryInfo{Hostname: primary}}
-}
-
-func primaryInfo(self string) Info {
-	return Info{ClusterID: "LFSC0123456789ABCDEF", IsPrimary: true, Candidate: true, Path: "/var/lib/litefs", Primary: PrimaryInfo{Hostname: self}}
-}
+func clientOf(n *litefstest.Node) *Client { return NewClient(n.URL) }
 
 func testContext(t testing.TB) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -150,12 +29,12 @@ func testContext(t testing.TB) context.Context {
 }
 
 func TestClient_Info(t *testing.T) {
-	f := newFakeNode(t, replicaInfo("http://127.0.0.1:8081"))
-	info, err := f.client().Info(testContext(t))
+	f := newFakeNode(t, false, "http://127.0.0.1:8081")
+	info, err := clientOf(f).Info(testContext(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info.IsPrimary || info.Primary.Hostname != "http://127.0.0.1:8081" || info.ClusterID != "LFSC0123456789ABCDEF" {
+	if info.IsPrimary || info.Primary.Hostname != "http://127.0.0.1:8081" || info.ClusterID != litefstest.ClusterID {
 		t.Fatalf("info = %+v", info)
 	}
 }
@@ -205,13 +84,13 @@ func TestParseEvent_LiteFSShapes(t *testing.T) {
 }
 
 func TestClient_FollowReconnects(t *testing.T) {
-	f := newFakeNode(t, replicaInfo("http://127.0.0.1:8081"))
+	f := newFakeNode(t, false, "http://127.0.0.1:8081")
 	ctx, cancel := context.WithCancel(testContext(t))
 	defer cancel()
 
 	events := make(chan Event, 16)
 	done := make(chan error, 1)
-	go func() { done <- f.client().Follow(ctx, func(e Event) { events <- e }) }()
+	go func() { done <- clientOf(f).Follow(ctx, func(e Event) { events <- e }) }()
 
 	next := func() Event {
 		t.Helper()
@@ -226,17 +105,17 @@ func TestClient_FollowReconnects(t *testing.T) {
 	if e := next(); e.Type != EventInit || e.Hostname != "http://127.0.0.1:8081" {
 		t.Fatalf("first event = %+v", e)
 	}
-	f.send(`{"type":"tx","db":"shard-0.db","data":{"txID":"0000000000000002","postApplyChecksum":"0000000000000001","pageSize":4096,"commit":2,"timestamp":"2025-04-01T10:00:00Z"}}`)
+	f.Send(`{"type":"tx","db":"shard-0.db","data":{"txID":"0000000000000002","postApplyChecksum":"0000000000000001","pageSize":4096,"commit":2,"timestamp":"2025-04-01T10:00:00Z"}}`)
 	if e := next(); e.Type != EventTx || e.TXID != 2 {
 		t.Fatalf("tx event = %+v", e)
 	}
 
 	// LiteFS drops the stream: Follow reconnects and starts over with init.
-	f.dropAll()
+	f.DropAll()
 	if e := next(); e.Type != EventInit {
 		t.Fatalf("after reconnect = %+v", e)
 	}
-	if n := f.connections(); n != 2 {
+	if n := f.Connections(); n != 2 {
 		t.Fatalf("connections = %d, want 2", n)
 	}
 	cancel()
@@ -274,13 +153,13 @@ func waitRole(t *testing.T, tr *Tracker, want Role) {
 }
 
 func TestTracker_FollowsEvents(t *testing.T) {
-	f := newFakeNode(t, replicaInfo("http://127.0.0.1:8081"))
-	tr := startTracker(t, f.client())
+	f := newFakeNode(t, false, "http://127.0.0.1:8081")
+	tr := startTracker(t, clientOf(f))
 	waitRole(t, tr, Role{PrimaryURL: "http://127.0.0.1:8081", Known: true})
 
 	// The replica loses its primary: unknown, never "I am primary".
 	changed := tr.Changed()
-	f.setInfo(replicaInfo(""))
+	f.SetRole(false, "")
 	waitRole(t, tr, Role{})
 	select {
 	case <-changed:
@@ -289,40 +168,34 @@ func TestTracker_FollowsEvents(t *testing.T) {
 	}
 
 	// This node becomes primary: the event has no hostname, /info gives it.
-	f.setInfo(primaryInfo("http://127.0.0.1:8082"))
+	f.SetRole(true, "http://127.0.0.1:8082")
 	waitRole(t, tr, Role{IsPrimary: true, PrimaryURL: "http://127.0.0.1:8082", Known: true})
 	if !tr.Role().Writable() {
 		t.Fatal("primary not writable")
 	}
 
 	// Another node takes over.
-	f.setInfo(replicaInfo("http://127.0.0.1:8083"))
+	f.SetRole(false, "http://127.0.0.1:8083")
 	waitRole(t, tr, Role{PrimaryURL: "http://127.0.0.1:8083", Known: true})
 }
 
 func TestTracker_PollsWithoutEvents(t *testing.T) {
-	f := newFakeNode(t, primaryInfo("http://127.0.0.1:8081"))
-	f.mu.Lock()
-	f.noEvent = true
-	f.mu.Unlock()
-	tr := startTracker(t, f.client())
+	f := newFakeNode(t, true, "http://127.0.0.1:8081")
+	f.SetEvents(false)
+	tr := startTracker(t, clientOf(f))
 	waitRole(t, tr, Role{IsPrimary: true, PrimaryURL: "http://127.0.0.1:8081", Known: true})
 
-	f.mu.Lock()
-	f.info = replicaInfo("http://127.0.0.1:8082")
-	f.mu.Unlock()
+	f.SetInfo(false, "http://127.0.0.1:8082")
 	waitRole(t, tr, Role{PrimaryURL: "http://127.0.0.1:8082", Known: true})
 }
 
 func TestTracker_UnknownWhenLiteFSIsDown(t *testing.T) {
-	f := newFakeNode(t, primaryInfo("http://127.0.0.1:8081"))
-	tr := startTracker(t, f.client())
+	f := newFakeNode(t, true, "http://127.0.0.1:8081")
+	tr := startTracker(t, clientOf(f))
 	waitRole(t, tr, Role{IsPrimary: true, PrimaryURL: "http://127.0.0.1:8081", Known: true})
 
-	f.mu.Lock()
-	f.down = true
-	f.mu.Unlock()
-	f.dropAll()
+	f.SetDown(true)
+	f.DropAll()
 	waitRole(t, tr, Role{})
 }
 

@@ -53,6 +53,7 @@ require (
 	github.com/superfly/litefs-go v0.0.0-20230227231337-34ea5dcf1e0b // indirect
 	github.com/superfly/ltx v0.3.14 // indirect
 	github.com/xo/terminfo v0.0.0-20220910002029-abceb7e1c41e // indirect
+	go.uber.org/goleak v1.3.0 // indirect
 	golang.org/x/crypto v0.59.0 // indirect
 	golang.org/x/exp v0.0.0-20230515195305-f3d0a9c9a5cc // indirect
 	golang.org/x/net v0.62.0 // indirect

@@ -39,6 +39,9 @@ type Config struct {
 	// Embedder embeds search queries; it must be the embedder the shards
 	// were opened with. nil means the offline search.HashingEmbedder.
 	Embedder search.Embedder
+	// ShutdownTimeout bounds how long Serve waits for requests in flight
+	// once its context ends; default 10 s.
+	ShutdownTimeout time.Duration
 }
 
 // Server serves the API over the shards this node holds.
@@ -51,7 +54,8 @@ type Server struct {
 	log        *slog.Logger
 	now        func() time.Time
 	handler    http.Handler
-	ready      chan struct{}
+
+	shutdownTimeout time.Duration
 
 	roles            Roles
 	self             string
@@ -78,6 +82,9 @@ func New(cfg Config, shards *Shards) (*Server, error) {
 	if cfg.ReadWaitMax == 0 {
 		cfg.ReadWaitMax = 2 * time.Second
 	}
+	if cfg.ShutdownTimeout == 0 {
+		cfg.ShutdownTimeout = 10 * time.Second
+	}
 	if cfg.RefreshTokenTTL == 0 {
 		cfg.RefreshTokenTTL = 14 * 24 * time.Hour
 	}
@@ -89,7 +96,8 @@ func New(cfg Config, shards *Shards) (*Server, error) {
 		bcryptCost: cfg.BcryptCost,
 		log:        cfg.Logger,
 		now:        cfg.Now,
-		ready:      make(chan struct{}),
+
+		shutdownTimeout: cfg.ShutdownTimeout,
 
 		roles:            cfg.Roles,
 		self:             strings.TrimRight(cfg.AdvertiseURL, "/"),
@@ -104,41 +112,48 @@ func New(cfg Config, shards *Shards) (*Server, error) {
 // Handler returns the server's HTTP handler.
 func (s *Server) Handler() http.Handler { return s.handler }
 
-// Serve answers on ln until ctx ends, then shuts down gracefully, letting
-// requests in flight finish for up to 10 s.
+// Serve answers on ln until ctx ends, then shuts down gracefully: it stops
+// accepting connections and lets the requests in flight finish, for up to
+// ShutdownTimeout. It first loads the revoked tokens; FollowRevocations
+// keeps them current while it serves.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if err := s.revoked.sync(ctx, s.shards.Global); err != nil {
+		ln.Close()
 		return fmt.Errorf("load revoked tokens: %w", err)
 	}
-	go s.followRevocations(ctx)
 	hs := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
-	close(s.ready)
 	s.log.Info("serving", "addr", ln.Addr().String())
+	defer s.forwardTransport.CloseIdleConnections()
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), s.shutdownTimeout)
 	defer cancel()
-	if err := hs.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+	err := hs.Shutdown(shutdownCtx)
+	if err != nil {
+		// Requests still running lose their connections: a claim not yet
+		// queued is refused (its context ends); one already queued is
+		// committed or refused by the writer, never half done.
+		err = errors.Join(fmt.Errorf("shutdown: %w", err), hs.Close())
 	}
-	return nil
+	<-errc // http.ErrServerClosed
+	return err
 }
 
-// followRevocations keeps the revoked-token cache in step with shard 0,
-// which other nodes may write.
-func (s *Server) followRevocations(ctx context.Context) {
+// FollowRevocations keeps the revoked-token cache in step with shard 0,
+// which other nodes may write, until ctx ends.
+func (s *Server) FollowRevocations(ctx context.Context) error {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
-			return
+			return nil
 		case <-t.C:
 			if err := s.revoked.sync(ctx, s.shards.Global); err != nil && ctx.Err() == nil {
 				s.log.Warn("sync revoked tokens", "err", err)

@@ -88,6 +88,9 @@ func fanOut[T any](ctx context.Context, dbs []*store.DB, fn func(ctx context.Con
 func (sh *Shards) Close() error {
 	var first error
 	for _, db := range append(sh.districtShards(), sh.Global) {
+		if db == nil {
+			continue
+		}
 		if err := db.Close(); err != nil && first == nil {
 			first = err
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"path/filepath"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,45 +21,11 @@ func TestCrash_AcknowledgedClaimsSurvive(t *testing.T) {
 	n := startNode(t, dir)
 	_, eventID := ownerEvent(t, n.URL, 1_000_000)
 
-	type granted struct{ member, coupon int64 }
-	var mu sync.Mutex
-	var acked []granted
-	ctx, stop := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	var next sync.Mutex
-	member := int64(1_000_000)
-	for range 64 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for ctx.Err() == nil {
-				next.Lock()
-				member++
-				m := member
-				next.Unlock()
-				c := client.New(n.URL).WithToken(mint(t, m))
-				c.HTTP.Timeout = 5 * time.Second
-				id, err := c.Claim(ctx, eventID, "")
-				if err == nil {
-					mu.Lock()
-					acked = append(acked, granted{m, id})
-					mu.Unlock()
-				}
-			}
-		}()
-	}
+	load := startClaimLoad(t, n.URL, eventID, 64)
 	// Let claims flow, then kill the server mid-load.
-	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		mu.Lock()
-		k := len(acked)
-		mu.Unlock()
-		if k >= 500 || time.Now().After(deadline) {
-			break
-		}
-	}
+	load.waitAcked(500, 20*time.Second)
 	n.kill()
-	stop()
-	wg.Wait()
+	acked, _ := load.Stop()
 	if len(acked) < 100 {
 		t.Fatalf("only %d claims acknowledged before the kill; the load did not run", len(acked))
 	}

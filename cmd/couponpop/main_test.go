@@ -23,8 +23,8 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// node is a couponpop serve process started by a test.
-type node struct {
+// nodeProcess is a couponpop serve process started by a test.
+type nodeProcess struct {
 	t    testing.TB
 	cmd  *exec.Cmd
 	URL  string
@@ -36,7 +36,7 @@ const testJWTSecret = "crash-test-secret-crash-test-secret!"
 
 // startNode runs `couponpop serve` on a free loopback port over dataDir
 // and waits for /healthz.
-func startNode(t testing.TB, dataDir string, extraArgs ...string) *node {
+func startNode(t testing.TB, dataDir string, extraArgs ...string) *nodeProcess {
 	t.Helper()
 	addr := freeAddr(t)
 	logFile, err := os.OpenFile(filepath.Join(dataDir+".log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
@@ -50,7 +50,7 @@ func startNode(t testing.TB, dataDir string, extraArgs ...string) *node {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	n := &node{t: t, cmd: cmd, URL: "http://" + addr, Data: dataDir, log: logFile}
+	n := &nodeProcess{t: t, cmd: cmd, URL: "http://" + addr, Data: dataDir, log: logFile}
 	t.Cleanup(func() { n.kill(); logFile.Close() })
 	c := client.New(n.URL)
 	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
@@ -67,7 +67,7 @@ func startNode(t testing.TB, dataDir string, extraArgs ...string) *node {
 }
 
 // kill stops the node with SIGKILL: no shutdown, no flush.
-func (n *node) kill() {
+func (n *nodeProcess) kill() {
 	if n.cmd.ProcessState == nil {
 		_ = n.cmd.Process.Kill()
 		_ = n.cmd.Wait()
@@ -83,8 +83,8 @@ func freeAddr(t testing.TB) string {
 	return ln.Addr().String()
 }
 
-// ownerEvent signs up an owner and creates a store and a running event.
-func ownerEvent(t testing.TB, url string, total int) (*client.Client, int64) {
+// ownerClient signs up and logs in a new owner.
+func ownerClient(t testing.TB, url string) *client.Client {
 	t.Helper()
 	ctx := context.Background()
 	c := client.New(url)
@@ -97,10 +97,22 @@ func ownerEvent(t testing.TB, url string, total int) (*client.Client, int64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	owner := c.WithToken(tok.AccessToken)
-	st, err := owner.CreateStore(ctx, client.Store{Name: "크래시 카페", Phone: "01012345678", BusinessNumber: "1234567890",
-		Address: "서울특별시 마포구 양화로 160", Dong: "서교동", Latitude: 37.5572, Longitude: 126.9245, StoreCategory: "CAFE",
-		WeekdayOpenTime: "08:00", WeekdayCloseTime: "22:00", WeekendOpenTime: "08:00", WeekendCloseTime: "22:00"})
+	return c.WithToken(tok.AccessToken)
+}
+
+// testStore is a store open all day at (lat, lng).
+func testStore(name string, lat, lng float64) client.Store {
+	return client.Store{Name: name, Phone: "01012345678", BusinessNumber: "1234567890", Address: "서울특별시 한강",
+		Dong: "여의동", Latitude: lat, Longitude: lng, StoreCategory: "CAFE", WeekdayOpenTime: "00:00",
+		WeekdayCloseTime: "24:00", WeekendOpenTime: "00:00", WeekendCloseTime: "24:00"}
+}
+
+// ownerEvent signs up an owner and creates a store and a running event.
+func ownerEvent(t testing.TB, url string, total int) (*client.Client, int64) {
+	t.Helper()
+	ctx := context.Background()
+	owner := ownerClient(t, url)
+	st, err := owner.CreateStore(ctx, testStore("크래시 카페", 37.5572, 126.9245))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,10 +7,10 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
-	"github.com/couponpop/couponpop/geo"
-	"github.com/couponpop/couponpop/litefs"
+		"github.com/couponpop/couponpop/litefs"
 	"github.com/couponpop/couponpop/server"
 	"github.com/couponpop/couponpop/store"
 )
@@ -24,6 +24,10 @@ type shardTracker struct {
 	*litefs.Tracker
 	mountDir string
 	flyApp   string // the Fly app whose machines hold this shard's lease, if not ours
+	// prepared is set once this node has prepared (migrated) the shard as
+	// its primary: until then a promoted node takes no writes, so nothing
+	// is written on an old schema.
+	prepared atomic.Bool
 }
 
 // Lag implements server.LagReporter: LiteFS's .lag on the shard's mount.
@@ -36,7 +40,8 @@ func (tr trackerRoles) Lag(shard int) (time.Duration, bool) {
 	return lag, err == nil
 }
 
-// Writer implements server.Roles.
+// Writer implements server.Roles. A primary that has not prepared the
+// shard yet reports no primary: its writes answer 503 and /readyz too.
 func (tr trackerRoles) Writer(shard int) (bool, string) {
 	t := tr[shard]
 	if t == nil {
@@ -44,8 +49,10 @@ func (tr trackerRoles) Writer(shard int) (bool, string) {
 	}
 	role := t.Role()
 	switch {
-	case role.Writable():
+	case role.Writable() && t.prepared.Load():
 		return true, ""
+	case role.Writable():
+		return false, ""
 	case t.flyApp != "" && role.Known:
 		// The primary is a machine of another Fly app: replay there first.
 		return false, "fly:" + t.flyApp
@@ -58,44 +65,40 @@ func (tr trackerRoles) Writer(shard int) (bool, string) {
 const replicaWait = 2 * time.Minute
 
 // openLiteFSShards opens the shards the config places on LiteFS mounts. Each
-// mount's role comes from LiteFS; the primary prepares (migrates) the file,
-// a replica waits until the primary has, and a replica that is promoted
-// later prepares it then.
-func openLiteFSShards(ctx context.Context, cfg Config, m *geo.ShardMap, log *slog.Logger) (*server.Shards, trackerRoles, error) {
-	shards := &server.Shards{Map: m, District: map[int]*store.DB{}}
-	roles := trackerRoles{}
-	fail := func(err error) (*server.Shards, trackerRoles, error) {
-		for _, db := range shards.District {
-			db.Close()
-		}
-		if shards.Global != nil {
-			shards.Global.Close()
-		}
-		return nil, nil, err
-	}
-	for _, sc := range cfg.Shards {
-		tracker := litefs.NewTracker(litefs.NewClient(sc.LiteFSURL))
-		tracker.Logger = log.With("shard", sc.ID)
-		go tracker.Run(ctx)
-		roles[sc.ID] = &shardTracker{Tracker: tracker, mountDir: sc.Dir, flyApp: sc.FlyApp}
-		db, err := openOnMount(ctx, cfg, sc, tracker)
+// mount's role comes from its tracker, a part of the node; the primary
+// prepares (migrates) the file, a replica waits until the primary has, and
+// a replica promoted later prepares it then (watchPromotions, another part).
+func (n *node) openLiteFSShards() error {
+	n.shards = &server.Shards{Map: n.plan.Map, District: map[int]*store.DB{}}
+	n.roles = trackerRoles{}
+	for _, sc := range n.cfg.Shards {
+		tracker := &shardTracker{Tracker: litefs.NewTracker(litefs.NewClient(sc.LiteFSURL)), mountDir: sc.Dir, flyApp: sc.FlyApp}
+		tracker.Logger = n.log.With("shard", sc.ID)
+		n.roles[sc.ID] = tracker
+		n.group.Go(func() error {
+			if err := tracker.Run(n.ctx); n.ctx.Err() == nil {
+				return fmt.Errorf("shard %d: LiteFS tracker stopped: %w", sc.ID, err)
+			}
+			return nil
+		})
+		db, err := openOnMount(n.ctx, n.cfg, sc, tracker)
 		if err != nil {
-			return fail(fmt.Errorf("shard %d: %w", sc.ID, err))
+			return fmt.Errorf("shard %d: %w", sc.ID, err)
 		}
-		go prepareOnPromotion(ctx, db, tracker, log)
 		if sc.ID == store.GlobalShard {
-			shards.Global = db
+			n.shards.Global = db
 		} else {
-			shards.District[sc.ID] = db
+			n.shards.District[sc.ID] = db
 		}
+		n.group.Go(func() error { return watchPromotions(n.ctx, db, tracker, n.log) })
 	}
-	if shards.Global == nil {
-		return fail(errors.New("config: shards must include shard 0 (members), held by every node"))
+	if n.shards.Global == nil {
+		return errors.New("config: shards must include shard 0 (members), held by every node")
 	}
-	return shards, roles, nil
+	return nil
 }
 
-func openOnMount(ctx context.Context, cfg Config, sc ShardConfig, tracker *litefs.Tracker) (*store.DB, error) {
+func openOnMount(ctx context.Context, cfg Config, sc ShardConfig, tracker *shardTracker) (*store.DB, error) {
 	wait, cancel := context.WithTimeout(ctx, replicaWait)
 	defer cancel()
 	role, err := tracker.Wait(wait, func(r litefs.Role) bool { return r.Known })
@@ -112,6 +115,7 @@ func openOnMount(ctx context.Context, cfg Config, sc ShardConfig, tracker *litef
 	if err != nil {
 		return nil, err
 	}
+	tracker.prepared.Store(role.IsPrimary)
 	opts := store.ClaimOptions{BatchMax: cfg.ClaimBatchMax, BatchWait: cfg.ClaimBatchWait}
 	if cfg.ClaimAck == "replica" {
 		opts.Confirm = server.ReplicaConfirmer(sc.ID, sc.Peers)
@@ -135,21 +139,46 @@ func waitMigrated(ctx context.Context, path string, shard int) error {
 	}
 }
 
-// prepareOnPromotion migrates a shard when this node becomes its primary.
-func prepareOnPromotion(ctx context.Context, db *store.DB, tracker *litefs.Tracker, log *slog.Logger) {
-	wasPrimary := tracker.Role().Writable()
+// prepareAttempts is how often a promoted node tries to prepare a shard
+// (a busy file, say) before it gives up and stops.
+const prepareAttempts = 3
+
+// watchPromotions prepares (migrates) a shard each time this node becomes
+// its primary, and only then lets it take writes. If preparing fails, the
+// node stops with that error rather than write on an old schema.
+func watchPromotions(ctx context.Context, db *store.DB, tracker *shardTracker, log *slog.Logger) error {
 	for {
+		changed := tracker.Changed()
+		if tracker.Role().Writable() && !tracker.prepared.Load() {
+			if err := prepareShard(ctx, db); err != nil {
+				return err
+			}
+			tracker.prepared.Store(true)
+			log.Info("prepared shard after promotion", "shard", db.Shard())
+		}
 		select {
 		case <-ctx.Done():
-			return
-		case <-tracker.Changed():
+			return nil
+		case <-changed:
 		}
-		isPrimary := tracker.Role().Writable()
-		if isPrimary && !wasPrimary {
-			if err := db.Prepare(ctx); err != nil {
-				log.Error("prepare shard after promotion", "shard", db.Shard(), "err", err)
-			}
-		}
-		wasPrimary = isPrimary
 	}
+}
+
+// prepareShard runs db.Prepare, retrying with a backoff.
+func prepareShard(ctx context.Context, db *store.DB) error {
+	var err error
+	for attempt := 1; ; attempt++ {
+		if err = db.Prepare(ctx); err == nil || ctx.Err() != nil {
+			return nil
+		}
+		if attempt == prepareAttempts {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(time.Duration(attempt) * time.Second):
+		}
+	}
+	return fmt.Errorf("shard %d: prepare after promotion (%d attempts): %w", db.Shard(), prepareAttempts, err)
 }

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/pprof"
 	"os"
@@ -78,10 +77,29 @@ func newLogger(level string) *slog.Logger {
 	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: l}))
 }
 
-// serve opens the shards, seeds demo data if asked, and serves until ctx
-// ends.
+// serve runs a node until ctx ends (SIGINT, SIGTERM) or one of its parts
+// fails, then stops it: requests in flight are answered, and every claim
+// already queued is committed or refused before the shards close.
 func serve(ctx context.Context, cfg Config) error {
 	log := newLogger(cfg.LogLevel)
+	tuneRuntime(log)
+	n := newNode(cfg, log)
+	err := n.Open(ctx)
+	if err == nil {
+		err = n.Wait()
+	}
+	if closeErr := n.Close(); closeErr != nil {
+		err = errors.Join(err, closeErr)
+	}
+	if err == nil {
+		log.Info("stopped")
+	}
+	return err
+}
+
+// tuneRuntime sets the garbage collector and GOMAXPROCS for the server,
+// unless the environment sets them.
+func tuneRuntime(log *slog.Logger) {
 	if os.Getenv("GOGC") == "" {
 		// The server's live heap is small and short-lived garbage is most of
 		// what it allocates: collecting at 5× the live heap instead of 2×
@@ -97,57 +115,6 @@ func serve(ctx context.Context, cfg Config) error {
 		runtime.GOMAXPROCS(2 * runtime.GOMAXPROCS(0))
 	}
 	log.Info("go runtime", "gomaxprocs", runtime.GOMAXPROCS(0), "cpus", runtime.NumCPU())
-	plan, err := loadShardPlan(cfg.ShardMap)
-	if err != nil {
-		return err
-	}
-	unreachable, err := checkHeld(cfg, plan, cfg.ShardMap)
-	if err != nil {
-		return err
-	}
-	if len(unreachable) > 0 {
-		log.Warn("shards held neither here (shards:) nor by a node of the shard map (nodes:): their requests answer 503",
-			"shards", joinInts(unreachable))
-	}
-	shardMap := plan.Map
-	var shards *server.Shards
-	var roles server.Roles
-	if len(cfg.Shards) > 0 {
-		var tr trackerRoles
-		shards, tr, err = openLiteFSShards(ctx, cfg, shardMap, log)
-		roles = tr
-	} else {
-		shards, err = openShards(ctx, cfg, shardMap)
-	}
-	if err != nil {
-		return err
-	}
-	defer shards.Close()
-	shards.Remote = remoteShards(plan, shards, cfg.AdvertiseURL)
-	secret, err := jwtSecret(cfg)
-	if err != nil {
-		return err
-	}
-	if cfg.Demo && roles != nil {
-		log.Warn("--demo is ignored on LiteFS shards: seed a single node, or the cluster's primary through the API")
-	} else if cfg.Demo {
-		if err := seedDemo(ctx, shards, log); err != nil {
-			return fmt.Errorf("demo data: %w", err)
-		}
-	}
-	srv, err := server.New(server.Config{JWTSecret: secret, Logger: log, Roles: roles, AdvertiseURL: cfg.AdvertiseURL,
-		Embedder: cfg.searchEmbedder()}, shards)
-	if err != nil {
-		return err
-	}
-	if cfg.DebugAddr != "" {
-		go func() { log.Warn("debug server stopped", "err", http.ListenAndServe(cfg.DebugAddr, pprofMux())) }()
-	}
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
-	}
-	return srv.Serve(ctx, ln)
 }
 
 // remoteShards lists, for each shard of the plan this node does not hold,

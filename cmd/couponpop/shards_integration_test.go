@@ -141,12 +141,6 @@ var borderStores = []struct {
 
 const borderLat, borderLng = 37.536, 126.915
 
-func testStore(name string, lat, lng float64) client.Store {
-	return client.Store{Name: name, Phone: "01012345678", BusinessNumber: "1234567890", Address: "서울특별시 한강",
-		Dong: "여의동", Latitude: lat, Longitude: lng, StoreCategory: "CAFE", WeekdayOpenTime: "00:00",
-		WeekdayCloseTime: "24:00", WeekendOpenTime: "00:00", WeekendCloseTime: "24:00"}
-}
-
 func newEvent(storeID int64, name string, dur time.Duration) client.NewEvent {
 	kst := time.FixedZone("KST", 9*3600)
 	start := time.Now().Add(-time.Minute).In(kst)

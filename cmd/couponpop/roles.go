@@ -10,7 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
-		"github.com/couponpop/couponpop/litefs"
+	"github.com/couponpop/couponpop/litefs"
 	"github.com/couponpop/couponpop/server"
 	"github.com/couponpop/couponpop/store"
 )

@@ -61,7 +61,7 @@ const replicaWait = 2 * time.Minute
 // mount's role comes from LiteFS; the primary prepares (migrates) the file,
 // a replica waits until the primary has, and a replica that is promoted
 // later prepares it then.
-func openLiteFSShards(ctx context.Context, cfg Config, m *geo.ShardMap, log *slog.Logger) (*server.Shards, trackerRoles, error) {
+func openLiteFSShards(ctx context.Context, cfg Config, m *geo.ShardMap, log *slog.Logger, metrics *server.Metrics) (*server.Shards, trackerRoles, error) {
 	shards := &server.Shards{Map: m, District: map[int]*store.DB{}}
 	roles := trackerRoles{}
 	fail := func(err error) (*server.Shards, trackerRoles, error) {
@@ -78,7 +78,7 @@ func openLiteFSShards(ctx context.Context, cfg Config, m *geo.ShardMap, log *slo
 		tracker.Logger = log.With("shard", sc.ID)
 		go tracker.Run(ctx)
 		roles[sc.ID] = &shardTracker{Tracker: tracker, mountDir: sc.Dir, flyApp: sc.FlyApp}
-		db, err := openOnMount(ctx, cfg, sc, tracker)
+		db, err := openOnMount(ctx, cfg, sc, tracker, metrics)
 		if err != nil {
 			return fail(fmt.Errorf("shard %d: %w", sc.ID, err))
 		}
@@ -95,7 +95,7 @@ func openLiteFSShards(ctx context.Context, cfg Config, m *geo.ShardMap, log *slo
 	return shards, roles, nil
 }
 
-func openOnMount(ctx context.Context, cfg Config, sc ShardConfig, tracker *litefs.Tracker) (*store.DB, error) {
+func openOnMount(ctx context.Context, cfg Config, sc ShardConfig, tracker *litefs.Tracker, metrics *server.Metrics) (*store.DB, error) {
 	wait, cancel := context.WithTimeout(ctx, replicaWait)
 	defer cancel()
 	role, err := tracker.Wait(wait, func(r litefs.Role) bool { return r.Known })
@@ -112,7 +112,7 @@ func openOnMount(ctx context.Context, cfg Config, sc ShardConfig, tracker *litef
 	if err != nil {
 		return nil, err
 	}
-	opts := store.ClaimOptions{BatchMax: cfg.ClaimBatchMax, BatchWait: cfg.ClaimBatchWait}
+	opts := store.ClaimOptions{BatchMax: cfg.ClaimBatchMax, BatchWait: cfg.ClaimBatchWait, Observe: metrics.ClaimObserver(sc.ID)}
 	if cfg.ClaimAck == "replica" {
 		opts.Confirm = server.ReplicaConfirmer(sc.ID, sc.Peers)
 	}

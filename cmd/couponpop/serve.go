@@ -110,14 +110,18 @@ func serve(ctx context.Context, cfg Config) error {
 			"shards", joinInts(unreachable))
 	}
 	shardMap := plan.Map
+	// The node's own registry: its claim writers report to it from the
+	// moment the shards open.
+	reg := server.NewRegistry()
+	metrics := server.NewMetrics(reg)
 	var shards *server.Shards
 	var roles server.Roles
 	if len(cfg.Shards) > 0 {
 		var tr trackerRoles
-		shards, tr, err = openLiteFSShards(ctx, cfg, shardMap, log)
+		shards, tr, err = openLiteFSShards(ctx, cfg, shardMap, log, metrics)
 		roles = tr
 	} else {
-		shards, err = openShards(ctx, cfg, shardMap)
+		shards, err = openShards(ctx, cfg, shardMap, metrics)
 	}
 	if err != nil {
 		return err
@@ -136,7 +140,7 @@ func serve(ctx context.Context, cfg Config) error {
 		}
 	}
 	srv, err := server.New(server.Config{JWTSecret: secret, Logger: log, Roles: roles, AdvertiseURL: cfg.AdvertiseURL,
-		Embedder: cfg.searchEmbedder()}, shards)
+		Embedder: cfg.searchEmbedder(), Metrics: metrics, Gatherer: reg}, shards)
 	if err != nil {
 		return err
 	}
@@ -195,16 +199,17 @@ func openDataDir(cmd *cobra.Command, configPath string, fromFlags Config) (*serv
 	if err != nil {
 		return nil, err
 	}
-	return openShards(cmd.Context(), cfg, shardMap)
+	return openShards(cmd.Context(), cfg, shardMap, nil)
 }
 
 // openShards opens shard 0 and every district shard of the map as plain
-// files under the data dir.
-func openShards(ctx context.Context, cfg Config, m *geo.ShardMap) (*server.Shards, error) {
+// files under the data dir; their claim writers report to metrics, if any.
+func openShards(ctx context.Context, cfg Config, m *geo.ShardMap, metrics *server.Metrics) (*server.Shards, error) {
 	open := func(shard int) (*store.DB, error) {
 		db, err := store.Open(ctx, filepath.Join(cfg.Data, store.FileName(shard)), shard, store.Options{Search: cfg.searchOptions(), BackgroundCheckpoint: cfg.BackgroundCheckpoint})
 		if err == nil {
-			db.SetClaimOptions(store.ClaimOptions{BatchMax: cfg.ClaimBatchMax, BatchWait: cfg.ClaimBatchWait})
+			db.SetClaimOptions(store.ClaimOptions{BatchMax: cfg.ClaimBatchMax, BatchWait: cfg.ClaimBatchWait,
+				Observe: metrics.ClaimObserver(shard)})
 		}
 		return db, err
 	}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -14,9 +15,22 @@ import (
 // unmatchedRoute is the route label of a request that matched no route.
 const unmatchedRoute = "unmatched"
 
-// requestMetrics hold the request duration histogram.
+// requestMetrics hold the request duration histogram, and its series by
+// what chi matched: looking one up by its labels would cost a route
+// pattern string, a status code string and a hash of the labels on every
+// request.
 type requestMetrics struct {
 	duration *prometheus.HistogramVec // by route, method, code
+	series   sync.Map                 // requestKey → prometheus.Observer
+}
+
+// requestKey identifies a request's series: the route patterns chi
+// matched (at most two levels: a route of the /api/v1 subrouter), the
+// method label and the status code. Each part is bounded, so the cache is.
+type requestKey struct {
+	patterns [2]string
+	method   string
+	code     int
 }
 
 func newRequestMetrics(f promauto.Factory) *requestMetrics {
@@ -46,8 +60,22 @@ func (rm *requestMetrics) observe(r *http.Request, code int, took time.Duration)
 	if code == 0 {
 		code = http.StatusOK
 	}
-	route := routeLabel(chi.RouteContext(r.Context()))
-	rm.duration.WithLabelValues(route, methodLabel(r.Method), strconv.Itoa(code)).Observe(took.Seconds())
+	rm.observer(chi.RouteContext(r.Context()), methodLabel(r.Method), code).Observe(took.Seconds())
+}
+
+// observer returns the series of a request, from the cache when it can.
+func (rm *requestMetrics) observer(rctx *chi.Context, method string, code int) prometheus.Observer {
+	if rctx == nil || len(rctx.RoutePatterns) > 2 {
+		return rm.duration.WithLabelValues(routeLabel(rctx), method, strconv.Itoa(code))
+	}
+	key := requestKey{method: method, code: code}
+	copy(key.patterns[:], rctx.RoutePatterns)
+	if o, ok := rm.series.Load(key); ok {
+		return o.(prometheus.Observer)
+	}
+	o := rm.duration.WithLabelValues(routeLabel(rctx), method, strconv.Itoa(code))
+	rm.series.Store(key, o)
+	return o
 }
 
 // routeLabel is the pattern of the route chi matched, or unmatchedRoute.

@@ -69,7 +69,9 @@ func (rm *requestMetrics) observer(rctx *chi.Context, method string, code int) p
 		return rm.duration.WithLabelValues(routeLabel(rctx), method, strconv.Itoa(code))
 	}
 	key := requestKey{method: method, code: code}
-	copy(key.patterns[:], rctx.RoutePatterns)
+	for i, p := range rctx.RoutePatterns {
+		key.patterns[i] = p // a loop: copy of strings is a runtime call (typedslicecopy)
+	}
 	if o, ok := rm.series.Load(key); ok {
 		return o.(prometheus.Observer)
 	}

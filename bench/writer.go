@@ -68,7 +68,7 @@ func parseWriterCounters(r io.Reader) (WriterLoad, error) {
 			l.CommitTime += time.Duration(v * float64(time.Second))
 		case name == "couponpop_claim_commit_seconds_bucket" && strings.Contains(labels, `le="`+slowCommitBound+`"`):
 			fast += int64(v)
-		case name == "couponpop_claim_batched_total":
+		case name == "couponpop_claim_batch_claims_sum":
 			l.Claims += int64(v)
 		}
 	}

@@ -9,9 +9,14 @@ import (
 // TestParseWriterCounters sums the writer counters over shards, counts a
 // commit as slow above the 4 ms bucket, and ignores other metrics.
 func TestParseWriterCounters(t *testing.T) {
-	text := `# TYPE couponpop_claim_batched_total counter
-couponpop_claim_batched_total{shard="0"} 0
-couponpop_claim_batched_total{shard="1"} 900
+	text := `# TYPE couponpop_claim_batch_claims histogram
+couponpop_claim_batch_claims_bucket{shard="0",le="+Inf"} 0
+couponpop_claim_batch_claims_sum{shard="0"} 0
+couponpop_claim_batch_claims_count{shard="0"} 0
+couponpop_claim_batch_claims_bucket{shard="1",le="512"} 100
+couponpop_claim_batch_claims_bucket{shard="1",le="+Inf"} 100
+couponpop_claim_batch_claims_sum{shard="1"} 900
+couponpop_claim_batch_claims_count{shard="1"} 100
 couponpop_claims_total{outcome="ok"} 900
 # TYPE couponpop_claim_commit_seconds histogram
 couponpop_claim_commit_seconds_bucket{shard="0",le="0.004"} 0

@@ -77,14 +77,16 @@ func (s *Server) writesHere(w http.ResponseWriter, r *http.Request, shard int) b
 	case strings.HasPrefix(primary, flyAppPrefix):
 		// On Fly the shard's primary is in another app: Fly's proxy replays
 		// the request to that app, whose node replays it to its primary.
+		s.metrics.forwardedWrites.Inc()
 		w.Header().Set("fly-replay", "app="+strings.TrimPrefix(primary, flyAppPrefix))
 		w.WriteHeader(http.StatusConflict)
 	case !strings.HasPrefix(primary, "http://") && !strings.HasPrefix(primary, "https://"):
 		// On Fly the primary is a machine id: Fly's proxy replays the request there.
+		s.metrics.forwardedWrites.Inc()
 		w.Header().Set("fly-replay", "instance="+primary)
 		w.WriteHeader(http.StatusConflict)
 	default:
-		s.metrics.forwarded.Add(1)
+		s.metrics.forwardedWrites.Inc()
 		s.proxyTo(w, r, primary, hops+1)
 	}
 	return false
@@ -151,7 +153,7 @@ func (s *Server) readYourWrites(next http.Handler) http.Handler {
 			if local, primary := s.roles.Writer(shard); !local && strings.HasPrefix(primary, "http") {
 				hops, _ := strconv.Atoi(r.Header.Get(hopHeader))
 				if hops < maxHops {
-					s.metrics.forwarded.Add(1)
+					s.metrics.forwardedReads.Inc()
 					s.proxyTo(w, r, primary, hops+1)
 					return
 				}

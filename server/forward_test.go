@@ -34,6 +34,9 @@ func TestForward_FlyReplayAndNoPrimary(t *testing.T) {
 		if r.Status != http.StatusConflict || r.Header.Get("fly-replay") != tc.replay {
 			t.Fatalf("primary %q: got %d fly-replay=%q, want 409 %q", tc.primary, r.Status, r.Header.Get("fly-replay"), tc.replay)
 		}
+		if n := counter(ts.scrape(), "couponpop_forwarded_requests_total", "reason", "write"); n != 1 {
+			t.Errorf("primary %q: %v writes forwarded, want 1", tc.primary, n)
+		}
 	}
 	ts := newTestServer(t, withRoles(fixedRoles{""}))
 	r := ts.do("POST", "/api/v1/auth/signup", "", signup)

@@ -53,6 +53,8 @@ func newTestServer(t testing.TB, opts ...testOption) *testServer {
 	for _, o := range opts {
 		o(&cfg, &claimOpts)
 	}
+	reg := server.NewRegistry() // the node's own, as serve makes it
+	cfg.Metrics, cfg.Gatherer = server.NewMetrics(reg), reg
 	ctx, cancel := context.WithCancel(context.Background())
 	m := geo.DefaultShardMap()
 	sh := &server.Shards{Map: m, District: map[int]*store.DB{}}
@@ -66,7 +68,9 @@ func newTestServer(t testing.TB, opts ...testOption) *testServer {
 		if err != nil {
 			t.Fatal(err)
 		}
-		db.SetClaimOptions(claimOpts)
+		o := claimOpts
+		o.Observe = cfg.Metrics.ClaimObserver(n)
+		db.SetClaimOptions(o)
 		sh.District[n] = db
 	}
 	srv, err := server.New(cfg, sh)

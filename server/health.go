@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -37,12 +38,10 @@ type shardStatus struct {
 	ClaimBatches    int64  `json:"claimBatches"`
 	ClaimsCommitted int64  `json:"claimsCommitted"`
 	LagMillis       *int64 `json:"lagMs,omitempty"` // replication lag, when known
-	// commitTimes are the writer's transaction times, for /metrics only.
-	commitTimes store.CommitTimes
 }
 
 // shardStatuses reports every held shard: its role, primary and position.
-func (s *Server) shardStatuses(r *http.Request) []shardStatus {
+func (s *Server) shardStatuses(ctx context.Context) []shardStatus {
 	var out []shardStatus
 	for _, db := range append([]*store.DB{s.shards.Global}, s.shards.districtShards()...) {
 		st := shardStatus{Shard: db.Shard(), Role: rolePrimary}
@@ -56,13 +55,12 @@ func (s *Server) shardStatuses(r *http.Request) []shardStatus {
 				st.Role, st.Primary = roleReplica, primary
 			}
 		}
-		pos, err := db.Position(r.Context())
+		pos, err := db.Position(ctx)
 		if err != nil {
 			st.Role = roleUnavailable
 		}
 		st.Position = uint64(pos)
 		st.ClaimBatches, st.ClaimsCommitted = db.ClaimStats()
-		st.commitTimes = db.ClaimCommitTimes()
 		if lr, ok := s.roles.(LagReporter); ok {
 			if lag, ok := lr.Lag(db.Shard()); ok {
 				ms := lag.Milliseconds()
@@ -77,7 +75,7 @@ func (s *Server) shardStatuses(r *http.Request) []shardStatus {
 // handleReadyz reports each held shard with its role and commit position:
 // 200 when every shard is readable and has a known primary, else 503.
 func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
-	statuses := s.shardStatuses(r)
+	statuses := s.shardStatuses(r.Context())
 	status := http.StatusOK
 	for _, st := range statuses {
 		if st.Role == roleUnavailable || st.Role == roleNoPrimary {

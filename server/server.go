@@ -17,6 +17,8 @@ import (
 	"github.com/couponpop/couponpop/search"
 	"github.com/couponpop/couponpop/store"
 	"github.com/go-chi/chi/v5"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // Config is what the server needs beyond its databases.
@@ -42,6 +44,11 @@ type Config struct {
 	// ShutdownTimeout bounds how long Serve waits for requests in flight
 	// once its context ends; default 10 s.
 	ShutdownTimeout time.Duration
+	// Metrics are the node's metrics (NewMetrics), and Gatherer the
+	// registry they are on (NewRegistry), served at /metrics. Both nil:
+	// a registry of the server's own.
+	Metrics  *Metrics
+	Gatherer prometheus.Gatherer
 }
 
 // Server serves the API over the shards this node holds.
@@ -61,7 +68,7 @@ type Server struct {
 	self             string
 	readWaitMax      time.Duration
 	forwardTransport *http.Transport
-	metrics          metrics
+	metrics          *Metrics
 	searcher         *store.Searcher
 }
 
@@ -88,6 +95,13 @@ func New(cfg Config, shards *Shards) (*Server, error) {
 	if cfg.RefreshTokenTTL == 0 {
 		cfg.RefreshTokenTTL = 14 * 24 * time.Hour
 	}
+	if cfg.Metrics == nil && cfg.Gatherer == nil {
+		reg := NewRegistry()
+		cfg.Metrics, cfg.Gatherer = NewMetrics(reg), reg
+	}
+	if cfg.Metrics == nil || cfg.Gatherer == nil {
+		return nil, errors.New("server config: Metrics and Gatherer go together")
+	}
 	s := &Server{
 		shards:     shards,
 		tokens:     newTokens(cfg.JWTSecret, cfg.AccessTokenTTL, cfg.RefreshTokenTTL, cfg.Now),
@@ -104,8 +118,12 @@ func New(cfg Config, shards *Shards) (*Server, error) {
 		readWaitMax:      cfg.ReadWaitMax,
 		forwardTransport: newForwardTransport(),
 		searcher:         newSearcher(cfg),
+		metrics:          cfg.Metrics,
 	}
-	s.handler = s.routes()
+	if err := cfg.Metrics.reg.Register(newShardCollector(s)); err != nil {
+		return nil, fmt.Errorf("register shard metrics: %w", err)
+	}
+	s.handler = s.routes(cfg.Gatherer)
 	return s, nil
 }
 
@@ -162,9 +180,9 @@ func (s *Server) FollowRevocations(ctx context.Context) error {
 	}
 }
 
-func (s *Server) routes() http.Handler {
+func (s *Server) routes(metrics prometheus.Gatherer) http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.recoverPanics)
+	r.Use(s.measureLatency, s.recoverPanics)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, couponpop.Errorf(couponpop.ENOTFOUND, "no route %s %s", r.Method, r.URL.Path))
 	})
@@ -173,7 +191,8 @@ func (s *Server) routes() http.Handler {
 	})
 	r.Get("/healthz", s.handleHealthz)
 	r.Get("/readyz", s.handleReadyz)
-	r.Get("/metrics", s.handleMetrics)
+	r.Method(http.MethodGet, "/metrics", promhttp.HandlerFor(metrics, promhttp.HandlerOpts{
+		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn), ErrorHandling: promhttp.ContinueOnError}))
 	r.Get("/internal/position", s.handlePosition)
 	r.Route("/api/v1", func(r chi.Router) {
 		r.Use(s.bufferBody, s.authenticate, s.readYourWrites)

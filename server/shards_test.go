@@ -239,6 +239,13 @@ func TestShards_ForwardedWrites(t *testing.T) {
 	event := a.createEvent(owner, south, time.Now().Add(-time.Minute), time.Hour, 10, nil)
 	customer := mintToken(t, 7005, couponpop.MemberCustomer)
 	a.expect(a.do("POST", "/api/v1/coupons/issue", customer, map[string]any{"eventId": event}), 204, "")
+	fa, fb := a.scrape(), b.scrape()
+	if n := counter(fa, "couponpop_forwarded_requests_total", "reason", "not_held"); n != 3 {
+		t.Errorf("A forwarded %v requests for B's shards, want 3 (the store, the event and the claim)", n)
+	}
+	if na, nb := counter(fa, "couponpop_claims_total", "outcome", "ok"), counter(fb, "couponpop_claims_total", "outcome", "ok"); na != 0 || nb != 1 {
+		t.Errorf("claims counted by A %v and B %v, want 0 and 1 (where it was served)", na, nb)
+	}
 
 	north := a.createStore(owner, borderStores[1][0], borderStores[1][1])
 	r := b.do("PUT", fmt.Sprintf("/api/v1/owner/stores/%d", north), owner, storeBody("이사", borderStores[2][0], borderStores[2][1]))

@@ -45,7 +45,8 @@ func TestLiteFS_ClaimOnReplica(t *testing.T) {
 
 	// The replica counted the forwarded writes and reports its lag.
 	body := get(t, c.url("node2")+"/metrics")
-	if !strings.Contains(body, "couponpop_forwarded_requests_total ") || strings.Contains(body, "couponpop_forwarded_requests_total 0\n") {
+	const forwards = `couponpop_forwarded_requests_total{reason="write"} `
+	if !strings.Contains(body, forwards) || strings.Contains(body, forwards+"0\n") {
 		t.Errorf("node2 /metrics shows no forwarded request:\n%s", body)
 	}
 	if !strings.Contains(body, `couponpop_replication_lag_seconds{shard="1"}`) {

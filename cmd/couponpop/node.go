@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/couponpop/couponpop/server"
+	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -25,6 +26,8 @@ type node struct {
 	log *slog.Logger
 
 	plan     shardPlan
+	registry *prometheus.Registry // the node's own: its parts report to it
+	metrics  *server.Metrics
 	roles    trackerRoles // LiteFS shards only; nil on plain files
 	shards   *server.Shards
 	server   *server.Server
@@ -44,7 +47,7 @@ func newNode(cfg Config, log *slog.Logger) *node {
 func (n *node) Open(ctx context.Context) error {
 	ctx, n.cancel = context.WithCancel(ctx)
 	n.group, n.ctx = errgroup.WithContext(ctx)
-	for _, step := range []func() error{n.initPlan, n.initShards, n.initDemo, n.initServer, n.initListener} {
+	for _, step := range []func() error{n.initMetrics, n.initPlan, n.initShards, n.initDemo, n.initServer, n.initListener} {
 		if err := step(); err != nil {
 			return err
 		}
@@ -82,6 +85,14 @@ func (n *node) Close() error {
 	return err
 }
 
+// initMetrics makes the node's registry first: the claim writers report
+// to it from the moment the shards open.
+func (n *node) initMetrics() error {
+	n.registry = server.NewRegistry()
+	n.metrics = server.NewMetrics(n.registry)
+	return nil
+}
+
 func (n *node) initPlan() error {
 	plan, err := loadShardPlan(n.cfg.ShardMap)
 	if err != nil {
@@ -107,7 +118,7 @@ func (n *node) initShards() error {
 	if len(n.cfg.Shards) > 0 {
 		err = n.openLiteFSShards()
 	} else {
-		n.shards, err = openShards(n.ctx, n.cfg, n.plan.Map)
+		n.shards, err = openShards(n.ctx, n.cfg, n.plan.Map, n.metrics)
 	}
 	if err != nil {
 		return err
@@ -135,7 +146,8 @@ func (n *node) initServer() error {
 	if err != nil {
 		return err
 	}
-	cfg := server.Config{JWTSecret: secret, Logger: n.log, AdvertiseURL: n.cfg.AdvertiseURL, Embedder: n.cfg.searchEmbedder()}
+	cfg := server.Config{JWTSecret: secret, Logger: n.log, AdvertiseURL: n.cfg.AdvertiseURL, Embedder: n.cfg.searchEmbedder(),
+		Metrics: n.metrics, Gatherer: n.registry}
 	if n.roles != nil {
 		cfg.Roles = n.roles
 	}

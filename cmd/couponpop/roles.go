@@ -81,7 +81,7 @@ func (n *node) openLiteFSShards() error {
 			}
 			return nil
 		})
-		db, err := openOnMount(n.ctx, n.cfg, sc, tracker)
+		db, err := openOnMount(n.ctx, n.cfg, sc, tracker, n.metrics)
 		if err != nil {
 			return fmt.Errorf("shard %d: %w", sc.ID, err)
 		}
@@ -98,7 +98,7 @@ func (n *node) openLiteFSShards() error {
 	return nil
 }
 
-func openOnMount(ctx context.Context, cfg Config, sc ShardConfig, tracker *shardTracker) (*store.DB, error) {
+func openOnMount(ctx context.Context, cfg Config, sc ShardConfig, tracker *shardTracker, metrics *server.Metrics) (*store.DB, error) {
 	wait, cancel := context.WithTimeout(ctx, replicaWait)
 	defer cancel()
 	role, err := tracker.Wait(wait, func(r litefs.Role) bool { return r.Known })
@@ -116,7 +116,7 @@ func openOnMount(ctx context.Context, cfg Config, sc ShardConfig, tracker *shard
 		return nil, err
 	}
 	tracker.prepared.Store(role.IsPrimary)
-	opts := store.ClaimOptions{BatchMax: cfg.ClaimBatchMax, BatchWait: cfg.ClaimBatchWait}
+	opts := store.ClaimOptions{BatchMax: cfg.ClaimBatchMax, BatchWait: cfg.ClaimBatchWait, Observe: metrics.ClaimObserver(sc.ID)}
 	if cfg.ClaimAck == "replica" {
 		opts.Confirm = server.ReplicaConfirmer(sc.ID, sc.Peers)
 	}

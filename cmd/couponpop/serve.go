@@ -162,16 +162,17 @@ func openDataDir(cmd *cobra.Command, configPath string, fromFlags Config) (*serv
 	if err != nil {
 		return nil, err
 	}
-	return openShards(cmd.Context(), cfg, shardMap)
+	return openShards(cmd.Context(), cfg, shardMap, nil)
 }
 
 // openShards opens shard 0 and every district shard of the map as plain
-// files under the data dir.
-func openShards(ctx context.Context, cfg Config, m *geo.ShardMap) (*server.Shards, error) {
+// files under the data dir; their claim writers report to metrics, if any.
+func openShards(ctx context.Context, cfg Config, m *geo.ShardMap, metrics *server.Metrics) (*server.Shards, error) {
 	open := func(shard int) (*store.DB, error) {
 		db, err := store.Open(ctx, filepath.Join(cfg.Data, store.FileName(shard)), shard, store.Options{Search: cfg.searchOptions(), BackgroundCheckpoint: cfg.BackgroundCheckpoint})
 		if err == nil {
-			db.SetClaimOptions(store.ClaimOptions{BatchMax: cfg.ClaimBatchMax, BatchWait: cfg.ClaimBatchWait})
+			db.SetClaimOptions(store.ClaimOptions{BatchMax: cfg.ClaimBatchMax, BatchWait: cfg.ClaimBatchWait,
+				Observe: metrics.ClaimObserver(shard)})
 		}
 		return db, err
 	}

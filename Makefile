@@ -18,7 +18,7 @@ test:
 test-short:
 	$(GO) test -tags $(TAGS) ./...
 
-## bench: the Go benchmarks recorded in BENCHMARKS.md
+## bench: the Go benchmarks of BENCHMARKS.md and docs/benchmarks-history.md
 bench:
 	$(GO) test -tags $(TAGS) -run '^$$' -bench . -benchtime 2s ./...
 

@@ -34,34 +34,36 @@ func newCampaignListCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			storeIDs := []int64{storeID}
+			stores := []client.Store{{ID: storeID}}
 			if storeID == 0 {
-				stores, err := c.MyStores(cmd.Context())
-				if err != nil {
+				if stores, err = c.MyStores(cmd.Context()); err != nil {
 					return err
-				}
-				storeIDs = storeIDs[:0]
-				for _, s := range stores {
-					storeIDs = append(storeIDs, s.ID)
 				}
 			}
-			events := []client.Event{}
-			for _, id := range storeIDs {
-				es, err := c.StoreEvents(cmd.Context(), id, phase)
+			all := []client.Event{}
+			for i, s := range stores {
+				events, err := c.StoreEvents(cmd.Context(), s.ID, phase)
 				if err != nil {
 					return err
 				}
-				events = append(events, es...)
+				all = append(all, events...)
+				if asJSON {
+					continue
+				}
+				if storeID == 0 { // one table a store
+					if i > 0 {
+						fmt.Fprintln(cmd.OutOrStdout())
+					}
+					fmt.Fprintf(cmd.OutOrStdout(), "store %d  %s\n", s.ID, s.Name)
+				}
+				if err := campaignTable(events).write(cmd.OutOrStdout()); err != nil {
+					return err
+				}
 			}
 			if asJSON {
-				return printJSON(cmd.OutOrStdout(), events)
+				return printJSON(cmd.OutOrStdout(), all)
 			}
-			t := table{header: []string{"ID", "STORE", "NAME", "STATE", "ISSUED", "USED", "START", "END"}, flex: 2}
-			for _, e := range events {
-				t.add(e.ID, e.StoreID, e.EventName, state(e), fmt.Sprintf("%d/%d", e.Summary.Issued, e.Summary.Total),
-					e.Summary.Used, showTime(e.EventPeriod.Start), showTime(e.EventPeriod.End))
-			}
-			return t.write(cmd.OutOrStdout())
+			return nil
 		},
 	}
 	cmd.Flags().Int64Var(&storeID, "store", 0, "store id (default: every store of yours)")
@@ -69,6 +71,20 @@ func newCampaignListCmd() *cobra.Command {
 	registerStoreFlagCompletion(cmd)
 	addJSONFlag(cmd, &asJSON)
 	return cmd
+}
+
+// campaignTable is one store's campaigns; the end shows its date only
+// when it differs from the start's.
+func campaignTable(events []client.Event) *table {
+	t := &table{header: []string{"ID", "NAME", "STATE", "ISSUED", "USED", "START", "END"}, flex: 1}
+	for _, e := range events {
+		start, end := showTime(e.EventPeriod.Start), showTime(e.EventPeriod.End)
+		if len(start) == len(end) && len(start) > 6 && start[:6] == end[:6] {
+			end = end[6:]
+		}
+		t.add(e.ID, e.EventName, state(e), fmt.Sprintf("%d/%d", e.Summary.Issued, e.Summary.Total), e.Summary.Used, start, end)
+	}
+	return t
 }
 
 // state is one word for a campaign: its phase unless paused or canceled.

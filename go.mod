@@ -5,6 +5,7 @@ go 1.26.8
 require (
 	bazil.org/fuse v0.0.0-20230120002735-62a210ff1fd5 // indirect
 	github.com/armon/go-metrics v0.3.10 // indirect
+	github.com/atotto/clipboard v0.1.4 // indirect
 	github.com/aymanbagabas/go-osc52/v2 v2.0.1 // indirect
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect

@@ -15,6 +15,6 @@ func newRootCmd() *cobra.Command {
 	root.PersistentFlags().BoolP("yes", "y", false, "answer yes to every question (for scripts)")
 	root.PersistentFlags().String("profile", "default", "login profile (env COUPONPOP_PROFILE)")
 	root.AddCommand(newServeCmd(), newJobsCmd(), newBenchCmd(), newClusterCmd(), newShardCmd(), newSearchCmd())
-	root.AddCommand(newLoginCmd(), newLogoutCmd(), newWhoamiCmd(), newStoreCmd(), newCampaignCmd(), newRedeemCmd())
+	root.AddCommand(newLoginCmd(), newLogoutCmd(), newWhoamiCmd(), newStoreCmd(), newCampaignCmd(), newRedeemCmd(), newDashboardCmd())
 	return root
 }

@@ -30,6 +30,17 @@ func (f *storeFlags) add(fs *pflag.FlagSet) {
 	fs.StringVar(&f.weekendHours, "weekend-hours", "", "weekend hours like 10:00-20:00")
 }
 
+// anyChanged reports whether any field flag was given.
+func (f *storeFlags) anyChanged(fs *pflag.FlagSet) bool {
+	for _, name := range []string{"name", "phone", "business-number", "address", "dong", "lat", "lng",
+		"category", "description", "image-url", "weekday-hours", "weekend-hours"} {
+		if fs.Changed(name) {
+			return true
+		}
+	}
+	return false
+}
+
 // apply copies the flags that were set onto s.
 func (f *storeFlags) apply(fs *pflag.FlagSet, s *client.Store) error {
 	set := func(name string, dst *string, v string) {
@@ -117,7 +128,7 @@ func newStoreUpdateCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if cmd.Flags().NFlag() == 0 {
+			if !f.anyChanged(cmd.Flags()) {
 				return usagef("nothing to change: give at least one field flag (see --help)")
 			}
 			c, err := apiClient(cmd)

@@ -12,7 +12,7 @@ import (
 // (GET /owner/stores/{storeId}/dashboard).
 type Dashboard struct {
 	Series []SeriesPoint `json:"series"`
-	// Heatmap counts uses by weekday (0 Monday … 6 Sunday) and hour
+	// Heatmap counts uses by weekday (time.Weekday: 0 Sunday … 6 Saturday) and hour
 	// (0–23), Asia/Seoul.
 	Heatmap         [7][24]int       `json:"heatmap"`
 	DistanceBands   []DistanceBand   `json:"distanceBands"`

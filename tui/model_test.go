@@ -135,7 +135,7 @@ func TestModel_StorePolling(t *testing.T) {
 func TestModel_StoreLive(t *testing.T) {
 	m, _ := newTestModel(t, 1099511627777)
 	var d client.Dashboard
-	d.Heatmap[4][18], d.Heatmap[4][19], d.Heatmap[5][12], d.Heatmap[0][9] = 41, 20, 10, 3
+	d.Heatmap[time.Friday][18], d.Heatmap[time.Friday][19], d.Heatmap[time.Saturday][12], d.Heatmap[time.Monday][9] = 41, 20, 10, 3
 	d.DistanceBands = []client.DistanceBand{{MaxMeters: 200, Issued: 20}, {MaxMeters: 400, Issued: 12}, {MaxMeters: 1000, Issued: 6}, {MaxMeters: 5000, Issued: 2}}
 	d.Conversion = client.Conversion{Issued: 40, Used: 12, Rate: 0.3}
 	d.Recommendations = []client.Recommendation{

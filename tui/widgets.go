@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Pure drawing of the store screen's figures: text in, text out.
@@ -41,8 +42,10 @@ func bar(part, whole, width int) string {
 
 var heatRunes = []rune(" ·░▒▓█")
 
-// weekdays label the heatmap's rows: Monday first.
-var weekdays = []string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}
+// mondayFirst is the order of the heatmap's rows: the API indexes days
+// as time.Weekday (0 Sunday), a shop's week starts on Monday.
+var mondayFirst = []time.Weekday{time.Monday, time.Tuesday, time.Wednesday,
+	time.Thursday, time.Friday, time.Saturday, time.Sunday}
 
 // heatmap draws uses by weekday × hour, one character an hour, shaded
 // by share of the busiest hour.
@@ -54,10 +57,10 @@ func heatmap(h [7][24]int) []string {
 		}
 	}
 	lines := []string{"    0     6     12    18   23"}
-	for d, row := range h {
+	for _, d := range mondayFirst {
 		var b strings.Builder
-		b.WriteString(weekdays[d] + " ")
-		for _, c := range row {
+		b.WriteString(d.String()[:3] + " ")
+		for _, c := range h[d] {
 			i := 0
 			if peak > 0 && c > 0 {
 				i = 1 + (c*(len(heatRunes)-2)+peak-1)/peak

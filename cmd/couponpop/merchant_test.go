@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -139,8 +140,17 @@ func TestCLI_CampaignFromFile(t *testing.T) {
 	id := strconv.FormatInt(made[0].CampaignID, 10)
 
 	ctx := context.Background()
-	if _, err := client.New(url).WithToken(mint(t, 900_001)).Claim(ctx, made[0].CampaignID, ""); err != nil {
+	couponID, err := client.New(url).WithToken(mint(t, 900_001)).Claim(ctx, made[0].CampaignID, "")
+	if err != nil {
 		t.Fatal(err)
+	}
+	// At the counter: the customer shows the code, the merchant redeems it.
+	code := qrCode(t, url, mint(t, 900_001), couponID)
+	if out := mustCLI(t, "", "redeem", code, "--store", strconv.FormatInt(storeID, 10)); !strings.Contains(out, "점심 아메리카노") {
+		t.Fatalf("redeem printed %q", out)
+	}
+	if r := runCLI(t, "", "redeem", code, "--store", strconv.FormatInt(storeID, 10)); r.code == 0 {
+		t.Fatalf("a code redeemed twice: exit 0\n%s", r.out)
 	}
 	var stats campaignStats
 	if err := json.Unmarshal([]byte(mustCLI(t, "", "campaign", "stats", id, "--json")), &stats); err != nil {
@@ -160,7 +170,7 @@ func TestCLI_CampaignFromFile(t *testing.T) {
 	}
 
 	mustCLI(t, "", "campaign", "pause", id)
-	_, err := client.New(url).WithToken(mint(t, 900_002)).Claim(ctx, made[0].CampaignID, "")
+	_, err = client.New(url).WithToken(mint(t, 900_002)).Claim(ctx, made[0].CampaignID, "")
 	if !client.IsCode(err, "EVENT_NOT_ACTIVE") {
 		t.Fatalf("claim while paused: %v, want EVENT_NOT_ACTIVE", err)
 	}
@@ -225,4 +235,25 @@ func TestCLI_BadInput(t *testing.T) {
 	if r.code != exitAuth || !strings.Contains(r.errOut, "expired") || !strings.Contains(r.errOut, "couponpop login") {
 		t.Fatalf("expired login: exit %d %q", r.code, r.errOut)
 	}
+}
+
+// qrCode is the code a customer's app shows for a coupon.
+func qrCode(t *testing.T, url, token string, couponID int64) string {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url+"/api/v1/coupons/"+strconv.FormatInt(couponID, 10), nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var c struct {
+		Data struct {
+			QRCode struct{ Code string } `json:"qrCode"`
+		} `json:"data"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&c); err != nil || c.Data.QRCode.Code == "" {
+		t.Fatalf("GET coupon %d: %d %v %+v", couponID, resp.StatusCode, err, c)
+	}
+	return c.Data.QRCode.Code
 }

@@ -107,7 +107,7 @@ func (s *Server) issueTokens(r *http.Request, m *couponpop.Member) (*tokenRespon
 	}
 	refresh, hash := newRefreshToken()
 	expires := s.now().Add(s.tokens.refreshTTL)
-	if err := s.shards.Global.CreateRefreshToken(r.Context(), hash, m.ID, family, expires); err != nil {
+	if err := s.shards.Global.CreateRefreshToken(r.Context(), hash, m.ID, m.PasswordHash, family, expires); err != nil {
 		return nil, err
 	}
 	return &tokenResponse{access, refresh, int64(s.tokens.accessTTL.Seconds())}, nil

@@ -10,9 +10,20 @@ import (
 )
 
 // CreateRefreshToken stores a new refresh token (by its hash) that starts
-// family.
-func (db *DB) CreateRefreshToken(ctx context.Context, hash string, memberID int64, family string, expiresAt time.Time) error {
+// family: a login's session. passwordHash is the hash the login was checked
+// against; a member who withdrew or changed password since gets
+// INVALID_CREDENTIALS, so a login racing those cannot outlive them.
+func (db *DB) CreateRefreshToken(ctx context.Context, hash string, memberID int64, passwordHash, family string, expiresAt time.Time) error {
 	_, err := db.update(ctx, func(tx *Tx) error {
+		var n int
+		err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM members WHERE id = ? AND password_hash = ? AND deleted_at IS NULL`,
+			memberID, passwordHash).Scan(&n)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return couponpop.Errorf(couponpop.EInvalidCredentials, "email or password is wrong")
+		}
 		return tx.insertRefreshToken(ctx, hash, memberID, family, expiresAt)
 	})
 	return err

@@ -96,7 +96,7 @@ func newClaimBench(ctx context.Context, cfg ClaimsConfig) (*claimBench, error) {
 	c.HTTP = b.http
 	email := fmt.Sprintf("bench-owner-%d@bench.couponpop.dev", time.Now().UnixNano())
 	const password = "Bench1234!"
-	if _, err := c.Signup(ctx, client.Signup{Email: email, Username: "bench owner", Password: password,
+	if _, err := c.Signup(ctx, client.Signup{Email: email, Username: "benchowner", Password: password,
 		ConfirmPassword: password, PhoneNumber: "01000000000", MemberType: "OWNER"}); err != nil {
 		return nil, fmt.Errorf("sign up the bench owner: %w", err)
 	}

@@ -32,6 +32,9 @@ type Claims struct {
 	Username   string `json:"username"`
 	MemberType string `json:"memberType"`
 	TokenType  string `json:"tokenType"`
+	// SessionID is the session the token belongs to: its refresh-token
+	// family. Ending the session refuses every token that carries it.
+	SessionID string `json:"sid,omitempty"`
 	jwt.RegisteredClaims
 }
 
@@ -41,6 +44,7 @@ type Caller struct {
 	Username   string
 	MemberType string
 	TokenID    string
+	SessionID  string // "" for tokens minted without one
 	ExpiresAt  time.Time
 }
 
@@ -68,12 +72,12 @@ func newTokens(secret []byte, accessTTL, refreshTTL time.Duration, now func() ti
 	return t
 }
 
-// NewAccessToken signs an access token for m.
-func (t *Tokens) NewAccessToken(m *couponpop.Member) (token string, expiresAt time.Time, err error) {
+// NewAccessToken signs an access token for m in the session sid.
+func (t *Tokens) NewAccessToken(m *couponpop.Member, sid string) (token string, expiresAt time.Time, err error) {
 	now := t.now()
 	expiresAt = now.Add(t.accessTTL)
 	claims := Claims{
-		Username: m.Username, MemberType: m.MemberType, TokenType: tokenUser,
+		Username: m.Username, MemberType: m.MemberType, TokenType: tokenUser, SessionID: sid,
 		RegisteredClaims: jwt.RegisteredClaims{
 			Subject:   strconv.FormatInt(m.ID, 10),
 			IssuedAt:  jwt.NewNumericDate(now),
@@ -130,7 +134,7 @@ func (t *Tokens) Verify(token string) (*Caller, error) {
 		return nil, couponpop.Errorf(couponpop.EInvalidToken, "access token has no valid memberType")
 	}
 	return &Caller{MemberID: id, Username: claims.Username, MemberType: claims.MemberType,
-		TokenID: claims.ID, ExpiresAt: unixTime(*claims.ExpiresAt)}, nil
+		TokenID: claims.ID, SessionID: claims.SessionID, ExpiresAt: unixTime(*claims.ExpiresAt)}, nil
 }
 
 // signed reports whether sig (base64url) is the HS256 signature of signing.
@@ -204,7 +208,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			return
 		}
 		c, err := s.tokens.Verify(strings.TrimSpace(token))
-		if err == nil && c.TokenID != "" && s.revoked.has(c.TokenID) {
+		if err == nil && s.revoked.refuses(c) {
 			err = couponpop.Errorf(couponpop.EInvalidToken, "access token was revoked")
 		}
 		if err != nil {

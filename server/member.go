@@ -89,7 +89,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, badLogin)
 		return
 	}
-	resp, err := s.issueTokens(r, m, "")
+	resp, err := s.issueTokens(r, m)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -97,19 +97,17 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	writeData(w, http.StatusOK, resp)
 }
 
-// issueTokens signs an access token and stores a new refresh token in
-// family, or in a new family when family is "".
-func (s *Server) issueTokens(r *http.Request, m *couponpop.Member, family string) (*tokenResponse, error) {
-	access, _, err := s.tokens.NewAccessToken(m)
+// issueTokens starts a session: a new refresh-token family, whose id the
+// access token carries as its sid.
+func (s *Server) issueTokens(r *http.Request, m *couponpop.Member) (*tokenResponse, error) {
+	family := randomToken(12)
+	access, _, err := s.tokens.NewAccessToken(m, family)
 	if err != nil {
 		return nil, err
 	}
 	refresh, hash := newRefreshToken()
-	if family == "" {
-		family = randomToken(12)
-	}
 	expires := s.now().Add(s.tokens.refreshTTL)
-	if err := s.shards.Global.CreateRefreshToken(r.Context(), hash, m.ID, family, expires); err != nil {
+	if err := s.shards.Global.CreateRefreshToken(r.Context(), hash, m.ID, m.PasswordHash, family, expires); err != nil {
 		return nil, err
 	}
 	return &tokenResponse{access, refresh, int64(s.tokens.accessTTL.Seconds())}, nil
@@ -132,7 +130,15 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) {
 	}
 	refresh, hash := newRefreshToken()
 	expires := s.now().Add(s.tokens.refreshTTL)
-	memberID, err := s.shards.Global.RotateRefreshToken(r.Context(), hashToken(in.RefreshToken), hash, expires)
+	memberID, family, err := s.shards.Global.RotateRefreshToken(r.Context(), hashToken(in.RefreshToken), hash, expires)
+	if couponpop.ErrorCode(err) == couponpop.EInvalidToken {
+		// A replayed token ended its session: refuse the session's access
+		// tokens here at once (other nodes follow within FollowRevocations'
+		// period).
+		if serr := s.revoked.sync(r.Context(), s.shards.Global); serr != nil {
+			err = serr
+		}
+	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -142,7 +148,7 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	access, _, err := s.tokens.NewAccessToken(m)
+	access, _, err := s.tokens.NewAccessToken(m, family)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -150,6 +156,9 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) {
 	writeData(w, http.StatusOK, tokenResponse{access, refresh, int64(s.tokens.accessTTL.Seconds())})
 }
 
+// handleLogout ends the caller's session, its refresh tokens included,
+// whatever the body says. A refreshToken in the body also ends that
+// token's session (older clients send it).
 func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 	if !s.writesHere(w, r, store.GlobalShard) {
 		return
@@ -169,7 +178,7 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if err := s.revokeCaller(r); err != nil {
+	if err := s.endCallerSession(r); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -177,18 +186,28 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// revokeCaller revokes the request's access token on every node.
-func (s *Server) revokeCaller(r *http.Request) error {
-	c := callerFrom(r.Context())
-	if c.TokenID == "" {
+// endCallerSession ends the request's session on every node: its whole
+// token family when the token names one, else the access token alone.
+func (s *Server) endCallerSession(r *http.Request) error {
+	ctx := r.Context()
+	c := callerFrom(ctx)
+	var err error
+	switch {
+	case c.SessionID != "":
+		err = s.shards.Global.EndSession(ctx, c.MemberID, c.SessionID)
+	case c.TokenID != "":
+		err = s.shards.Global.RevokeAccessToken(ctx, c.TokenID, c.ExpiresAt)
+	default:
 		return nil
 	}
-	if err := s.shards.Global.RevokeAccessToken(r.Context(), c.TokenID, c.ExpiresAt); err != nil {
+	if err != nil {
 		return err
 	}
-	return s.revoked.sync(r.Context(), s.shards.Global)
+	return s.revoked.sync(ctx, s.shards.Global)
 }
 
+// handleWithdraw soft-deletes the caller and ends every session of theirs,
+// on every node.
 func (s *Server) handleWithdraw(w http.ResponseWriter, r *http.Request) {
 	if !s.writesHere(w, r, store.GlobalShard) {
 		return
@@ -197,7 +216,7 @@ func (s *Server) handleWithdraw(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	if err := s.revokeCaller(r); err != nil {
+	if err := s.revoked.sync(r.Context(), s.shards.Global); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -235,20 +254,36 @@ func (s *Server) handleUpdateMe(w http.ResponseWriter, r *http.Request) {
 	if in.PhoneNumber != nil {
 		m.PhoneNumber = *in.PhoneNumber
 	}
-	if in.Password != nil {
-		hash, err := bcrypt.GenerateFromPassword([]byte(*in.Password), s.bcryptCost)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		m.PasswordHash = string(hash)
+	if in.Password == nil {
+		err = s.shards.Global.UpdateMember(ctx, m)
+	} else {
+		err = s.changePassword(r, m, *in.CurrentPassword, *in.Password)
 	}
-	if err := s.shards.Global.UpdateMember(ctx, m); err != nil {
+	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	s.setGlobalPosition(w, r)
 	writeData(w, http.StatusOK, m)
+}
+
+// changePassword checks current against m's password, then writes m with
+// the new password and ends every other session of the member, on every
+// node; the caller's session stays.
+func (s *Server) changePassword(r *http.Request, m *couponpop.Member, current, password string) error {
+	if bcrypt.CompareHashAndPassword([]byte(m.PasswordHash), []byte(current)) != nil {
+		return couponpop.Errorf(couponpop.EInvalidCredentials, "currentPassword is wrong")
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.bcryptCost)
+	if err != nil {
+		return err
+	}
+	m.PasswordHash = string(hash)
+	ctx := r.Context()
+	if err := s.shards.Global.UpdateMemberPassword(ctx, m, callerFrom(ctx).SessionID); err != nil {
+		return err
+	}
+	return s.revoked.sync(ctx, s.shards.Global)
 }
 
 // setGlobalPosition adds shard 0's commit position to a member write's

@@ -106,7 +106,7 @@ func New(cfg Config, shards *Shards) (*Server, error) {
 		shards:     shards,
 		tokens:     newTokens(cfg.JWTSecret, cfg.AccessTokenTTL, cfg.RefreshTokenTTL, cfg.Now),
 		qr:         newQRCodes(cfg.JWTSecret),
-		revoked:    newRevocations(),
+		revoked:    newRevocations(cfg.AccessTokenTTL),
 		bcryptCost: cfg.BcryptCost,
 		log:        cfg.Logger,
 		now:        cfg.Now,

@@ -13,12 +13,13 @@ type accessClaims struct {
 	Username   string   `json:"username"`
 	MemberType string   `json:"memberType"`
 	ID         string   `json:"jti"`
+	SessionID  string   `json:"sid"`
 	ExpiresAt  *float64 `json:"exp"`
 	NotBefore  *float64 `json:"nbf"`
 }
 
 // accessClaimKeys are the JSON keys of accessClaims.
-var accessClaimKeys = []string{"sub", "username", "memberType", "jti", "exp", "nbf"}
+var accessClaimKeys = []string{"sub", "username", "memberType", "jti", "sid", "exp", "nbf"}
 
 // parseAccessClaims decodes a token's payload exactly as encoding/json
 // would into accessClaims. The flat objects tokens carry (string and number
@@ -51,7 +52,7 @@ func scanAccessClaims(data []byte) (c accessClaims, ok bool) {
 			return c, false
 		}
 		switch key {
-		case "sub", "username", "memberType", "jti":
+		case "sub", "username", "memberType", "jti", "sid":
 			v, ok := s.string()
 			if !ok {
 				return c, false
@@ -63,6 +64,8 @@ func scanAccessClaims(data []byte) (c accessClaims, ok bool) {
 				c.Username = v
 			case "memberType":
 				c.MemberType = v
+			case "sid":
+				c.SessionID = v
 			default:
 				c.ID = v
 			}

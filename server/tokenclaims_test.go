@@ -7,7 +7,7 @@ import (
 )
 
 var claimsSeeds = []string{
-	`{"username":"bench","memberType":"CUSTOMER","tokenType":"USER","sub":"42","exp":1764550000,"iat":1764546400,"jti":"abc"}`,
+	`{"username":"bench","memberType":"CUSTOMER","tokenType":"USER","sub":"42","exp":1764550000,"iat":1764546400,"jti":"abc","sid":"fam"}`,
 	`{"sub":"1099511627777","exp":1.7645e9,"nbf":-0.5}`,
 	` { "sub" : "7" , "exp" : 0 } `,
 	`{"sub":"7","sub":"8","exp":1}`, // duplicate keys: the last wins

@@ -77,7 +77,11 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	hours, err := db.StoreHours(r.Context(), st.ID, from, to)
+	bucketHours := 1
+	if bucket == "day" {
+		bucketHours = 24
+	}
+	sum, err := db.StoreSummary(r.Context(), st.ID, from, to, bucketHours)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -87,7 +91,7 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	d := buildDashboard(hours, from, to, bucket)
+	d := buildDashboard(sum, from, to, bucket)
 	d.StoreID = st.ID
 	d.Recommendations = recommend(d, events)
 	writeData(w, http.StatusOK, d)
@@ -140,37 +144,30 @@ func nextBucket(t time.Time, bucket string) time.Time {
 	return t.Add(time.Hour)
 }
 
-// buildDashboard sums a store's hourly counters over [from, to): a series
-// with every bucket (zeros too), the heatmap, the bands and conversion.
-func buildDashboard(hours []store.StoreHour, from, to time.Time, bucket string) dashboardResponse {
+// buildDashboard lays out a store's summed counters over [from, to): a
+// series with every bucket (zeros too), the heatmap, bands and conversion.
+func buildDashboard(sum store.StoreSummary, from, to time.Time, bucket string) dashboardResponse {
 	d := dashboardResponse{From: couponpop.Time{Time: from}, To: couponpop.Time{Time: to}, Bucket: bucket,
-		Series: []seriesPoint{}, Recommendations: []recommendation{}}
+		Series: []seriesPoint{}, Recommendations: []recommendation{}, Heatmap: sum.Heatmap}
 	index := map[int64]int{} // bucket start (Unix s) → series index
 	for t := bucketStart(from, bucket); t.Before(to); t = nextBucket(t, bucket) {
 		index[t.Unix()] = len(d.Series)
 		d.Series = append(d.Series, seriesPoint{T: couponpop.Time{Time: t}})
 	}
-	var bands [8]int
-	for _, h := range hours {
-		if i, ok := index[bucketStart(h.Hour, bucket).Unix()]; ok {
-			d.Series[i].Issued += h.Issued
-			d.Series[i].Used += h.Used
+	for _, b := range sum.Buckets {
+		if i, ok := index[b.Start.Unix()]; ok {
+			d.Series[i].Issued += b.Issued
+			d.Series[i].Used += b.Used
 		}
-		local := h.Hour.In(couponpop.Seoul)
-		d.Heatmap[local.Weekday()][local.Hour()] += h.Used
-		for b, n := range h.Bands {
-			bands[b] += n
-		}
-		d.Conversion.Issued += h.Issued
-		d.Conversion.Used += h.Converted
 	}
 	for i, m := range store.DistanceBandMeters {
-		d.DistanceBands = append(d.DistanceBands, distanceBand{MaxMeters: &m, Issued: bands[i]})
+		d.DistanceBands = append(d.DistanceBands, distanceBand{MaxMeters: &m, Issued: sum.Bands[i]})
 	}
-	d.DistanceBands = append(d.DistanceBands, distanceBand{Issued: bands[store.BandFar]})
-	d.ClaimsWithoutLocation = bands[store.BandNoLocation]
-	if d.Conversion.Issued > 0 {
-		d.Conversion.Rate = float64(d.Conversion.Used) / float64(d.Conversion.Issued)
+	d.DistanceBands = append(d.DistanceBands, distanceBand{Issued: sum.Bands[store.BandFar]})
+	d.ClaimsWithoutLocation = sum.Bands[store.BandNoLocation]
+	d.Conversion = conversion{Issued: sum.Issued, Used: sum.Converted}
+	if sum.Issued > 0 {
+		d.Conversion.Rate = float64(sum.Converted) / float64(sum.Issued)
 	}
 	return d
 }

@@ -12,13 +12,11 @@ import (
 func TestRecommend_PeakHourAndSellOuts(t *testing.T) {
 	// Friday 2026-12-04 18:00 Seoul holds 41 of 100 uses.
 	fri18 := time.Date(2026, 12, 4, 18, 0, 0, 0, couponpop.Seoul)
-	hours := []store.StoreHour{
-		{Hour: fri18.UTC(), Used: 41, Issued: 50, Converted: 41},
-		{Hour: fri18.Add(-26 * time.Hour).UTC(), Used: 20, Issued: 20, Converted: 20},
-		{Hour: fri18.Add(-27 * time.Hour).UTC(), Used: 20, Issued: 20, Converted: 20},
-		{Hour: fri18.Add(-28 * time.Hour).UTC(), Used: 19, Issued: 20, Converted: 19},
-	}
-	d := buildDashboard(hours, fri18.AddDate(0, 0, -7), fri18.Add(2*time.Hour), "day")
+	var sum store.StoreSummary
+	sum.Heatmap[5][18] = 41
+	sum.Heatmap[4][16], sum.Heatmap[4][15], sum.Heatmap[4][14] = 20, 20, 19
+	sum.Issued, sum.Converted = 110, 100
+	d := buildDashboard(sum, fri18.AddDate(0, 0, -7), fri18.Add(2*time.Hour), "day")
 	start := fri18.AddDate(0, 0, -3)
 	var recent []store.EventOutcome
 	for i := range 3 {

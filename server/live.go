@@ -77,7 +77,7 @@ type liveHub struct {
 // liveSub is one open stream of a store.
 type liveSub struct {
 	storeID int64
-	ch      chan store.LiveChange
+	ch      chan []byte // SSE frames (liveFrame), shared by every stream
 	// gone is closed when the hub drops the stream: too slow, or the hub
 	// stopped.
 	gone chan struct{}
@@ -100,7 +100,7 @@ func (h *liveHub) subscribe(storeID int64) (*liveSub, error) {
 	if !h.ready {
 		return nil, errors.New("live updates are starting")
 	}
-	sub := &liveSub{storeID: storeID, ch: make(chan store.LiveChange, h.cfg.Buffer), gone: make(chan struct{}), from: h.last}
+	sub := &liveSub{storeID: storeID, ch: make(chan []byte, h.cfg.Buffer), gone: make(chan struct{}), from: h.last}
 	if h.subs[storeID] == nil {
 		h.subs[storeID] = map[*liveSub]struct{}{}
 	}
@@ -128,14 +128,21 @@ func (h *liveHub) dropLocked(sub *liveSub) {
 }
 
 // deliver hands changes to their stores' streams, dropping any stream
-// whose buffer is full rather than waiting for it.
+// whose buffer is full rather than waiting for it. Each change is encoded
+// once, however many streams it goes to.
 func (h *liveHub) deliver(changes []store.LiveChange) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for _, c := range changes {
-		for sub := range h.subs[c.StoreID] {
+		subs := h.subs[c.StoreID]
+		if len(subs) == 0 {
+			h.last = c.ID
+			continue
+		}
+		frame := liveFrame(c)
+		for sub := range subs {
 			select {
-			case sub.ch <- c:
+			case sub.ch <- frame:
 			default:
 				h.dropLocked(sub)
 			}

@@ -91,13 +91,13 @@ func (s *Server) handleLive(w http.ResponseWriter, r *http.Request) {
 			return
 		case <-heartbeat.C:
 			out.comment("heartbeat")
-		case c := <-sub.ch:
-			out.change(c)
+		case frame := <-sub.ch:
+			out.w.Write(frame)
 		drain: // write what else is queued, then flush once
 			for {
 				select {
-				case c := <-sub.ch:
-					out.change(c)
+				case frame := <-sub.ch:
+					out.w.Write(frame)
 				default:
 					break drain
 				}
@@ -186,11 +186,17 @@ func (o *sseWriter) comment(text string) {
 	o.w.WriteString("\n\n")
 }
 
-func (o *sseWriter) change(c store.LiveChange) {
+func (o *sseWriter) change(c store.LiveChange) { o.w.Write(liveFrame(c)) }
+
+// liveFrame is the SSE message of a change: its id and JSON data.
+func liveFrame(c store.LiveChange) []byte {
 	data, _ := json.Marshal(newLiveMessage(c))
-	o.field("id", strconv.FormatInt(c.ID, 10))
-	o.field("data", string(data))
-	o.end()
+	b := make([]byte, 0, len(data)+32)
+	b = append(b, "id: "...)
+	b = strconv.AppendInt(b, c.ID, 10)
+	b = append(b, "\ndata: "...)
+	b = append(b, data...)
+	return append(b, "\n\n"...)
 }
 
 func (o *sseWriter) flush() error {

@@ -72,12 +72,14 @@ func Claims(ctx context.Context, cfg ClaimsConfig) ([]*Result, error) {
 }
 
 type claimBench struct {
-	cfg     ClaimsConfig
-	http    *http.Client
-	owner   *client.Client
-	storeID int64
-	members atomic.Int64
-	pool    *tokenPool // tokens minted ahead of the current run
+	cfg   ClaimsConfig
+	http  *http.Client
+	owner *client.Client
+	// ownerToken is the owner's access token (the live bench's streams).
+	ownerToken string
+	storeID    int64
+	members    atomic.Int64
+	pool       *tokenPool // tokens minted ahead of the current run
 }
 
 func newClaimBench(ctx context.Context, cfg ClaimsConfig) (*claimBench, error) {
@@ -104,7 +106,7 @@ func newClaimBench(ctx context.Context, cfg ClaimsConfig) (*claimBench, error) {
 	if err != nil {
 		return nil, fmt.Errorf("log in the bench owner: %w", err)
 	}
-	b.owner = c.WithToken(tok.AccessToken)
+	b.owner, b.ownerToken = c.WithToken(tok.AccessToken), tok.AccessToken
 	lat, lng := 37.5572, 126.9245
 	if cfg.StoreLat != 0 || cfg.StoreLng != 0 {
 		lat, lng = cfg.StoreLat, cfg.StoreLng

@@ -49,6 +49,8 @@ type Config struct {
 	// a registry of the server's own.
 	Metrics  *Metrics
 	Gatherer prometheus.Gatherer
+	// Live tunes the live streams; zero values take defaults.
+	Live LiveConfig
 }
 
 // Server serves the API over the shards this node holds.
@@ -70,6 +72,9 @@ type Server struct {
 	forwardTransport *http.Transport
 	metrics          *Metrics
 	searcher         *store.Searcher
+
+	liveCfg LiveConfig
+	live    map[int]*liveHub // by district shard held here
 }
 
 // New builds a server; Serve starts it.
@@ -123,6 +128,11 @@ func New(cfg Config, shards *Shards) (*Server, error) {
 	if err := cfg.Metrics.reg.Register(newShardCollector(s)); err != nil {
 		return nil, fmt.Errorf("register shard metrics: %w", err)
 	}
+	s.liveCfg = cfg.Live.withDefaults()
+	s.live = map[int]*liveHub{}
+	for n, db := range shards.District {
+		s.live[n] = newLiveHub(db, s.liveCfg)
+	}
 	s.handler = s.routes(cfg.Gatherer)
 	return s, nil
 }
@@ -141,6 +151,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	hs := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
+	stopLive := s.followLive(ctx)
+	defer stopLive()
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	s.log.Info("serving", "addr", ln.Addr().String())

@@ -33,6 +33,8 @@ func (s *Server) storeRoutes(r chi.Router) {
 			r.Get("/{storeId}", s.handleGetOwnStore)
 			r.Put("/{storeId}", s.handleUpdateStore)
 			r.Delete("/{storeId}", s.handleDeleteStore)
+			r.Get("/{storeId}/dashboard", s.handleDashboard)
+			r.Get("/{storeId}/live", s.handleLive)
 		})
 	})
 }

@@ -14,7 +14,7 @@ import (
 
 func newBenchCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "bench", Short: "Load-test a running node"}
-	cmd.AddCommand(newBenchClaimsCmd(), newBenchNearbyCmd())
+	cmd.AddCommand(newBenchClaimsCmd(), newBenchNearbyCmd(), newBenchLiveCmd())
 	return cmd
 }
 

@@ -44,6 +44,9 @@ type Config struct {
 	// ShutdownTimeout bounds how long Serve waits for requests in flight
 	// once its context ends; default 10 s.
 	ShutdownTimeout time.Duration
+	// BodyReadTimeout bounds how long a request body may take to arrive
+	// (a per-request read deadline); default 30 s.
+	BodyReadTimeout time.Duration
 	// Metrics are the node's metrics (NewMetrics), and Gatherer the
 	// registry they are on (NewRegistry), served at /metrics. Both nil:
 	// a registry of the server's own.
@@ -63,6 +66,7 @@ type Server struct {
 	handler    http.Handler
 
 	shutdownTimeout time.Duration
+	bodyReadTimeout time.Duration
 
 	roles            Roles
 	self             string
@@ -92,6 +96,9 @@ func New(cfg Config, shards *Shards) (*Server, error) {
 	if cfg.ShutdownTimeout == 0 {
 		cfg.ShutdownTimeout = 10 * time.Second
 	}
+	if cfg.BodyReadTimeout == 0 {
+		cfg.BodyReadTimeout = defaultBodyReadTimeout
+	}
 	if cfg.RefreshTokenTTL == 0 {
 		cfg.RefreshTokenTTL = 14 * 24 * time.Hour
 	}
@@ -112,6 +119,7 @@ func New(cfg Config, shards *Shards) (*Server, error) {
 		now:        cfg.Now,
 
 		shutdownTimeout: cfg.ShutdownTimeout,
+		bodyReadTimeout: cfg.BodyReadTimeout,
 
 		roles:            cfg.Roles,
 		self:             strings.TrimRight(cfg.AdvertiseURL, "/"),
@@ -182,7 +190,7 @@ func (s *Server) FollowRevocations(ctx context.Context) error {
 
 func (s *Server) routes(metrics prometheus.Gatherer) http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.measureLatency, s.recoverPanics)
+	r.Use(s.measureLatency, s.recoverPanics, s.guardBody)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, couponpop.Errorf(couponpop.ENOTFOUND, "no route %s %s", r.Method, r.URL.Path))
 	})
@@ -195,7 +203,9 @@ func (s *Server) routes(metrics prometheus.Gatherer) http.Handler {
 		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn), ErrorHandling: promhttp.ContinueOnError}))
 	r.Get("/internal/position", s.handlePosition)
 	r.Route("/api/v1", func(r chi.Router) {
-		r.Use(s.bufferBody, s.authenticate, s.readYourWrites)
+		// Authenticate first: the body is read lazily, by handlers behind
+		// requireMember and the limits (see bufferBody).
+		r.Use(s.authenticate, s.bufferBody, s.readYourWrites)
 		r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 			s.writeError(w, r, couponpop.Errorf(couponpop.ENOTFOUND, "no route %s %s", r.Method, r.URL.Path))
 		})

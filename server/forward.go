@@ -86,6 +86,7 @@ func (s *Server) proxyTo(w http.ResponseWriter, r *http.Request, base string, ho
 			pr.SetURL(target)
 			pr.Out.Host = target.Host
 			pr.Out.Header.Set(hopHeader, strconv.Itoa(hops))
+			s.vouch(pr.Out, r)
 			if r.GetBody != nil {
 				if body, err := r.GetBody(); err == nil {
 					pr.Out.Body = body

@@ -47,6 +47,15 @@ type Config struct {
 	// BodyReadTimeout bounds how long a request body may take to arrive
 	// (a per-request read deadline); default 30 s.
 	BodyReadTimeout time.Duration
+	// Limits are the rate limits (ratelimit.go); nil means none.
+	Limits *Limits
+	// BcryptConcurrency bounds the password hashes and checks running at
+	// once; 0 means half the CPUs, at least 1.
+	BcryptConcurrency int
+	// AdminToken is the bearer token of /metrics, /readyz details and
+	// /internal/ (admin.go), which nodes also send each other. Empty
+	// leaves those paths open: couponpop serve always sets one.
+	AdminToken string
 	// Metrics are the node's metrics (NewMetrics), and Gatherer the
 	// registry they are on (NewRegistry), served at /metrics. Both nil:
 	// a registry of the server's own.
@@ -67,6 +76,9 @@ type Server struct {
 
 	shutdownTimeout time.Duration
 	bodyReadTimeout time.Duration
+	limits          *rateLimits
+	bcryptSem       chan struct{}
+	adminToken      string
 
 	roles            Roles
 	self             string
@@ -99,6 +111,9 @@ func New(cfg Config, shards *Shards) (*Server, error) {
 	if cfg.BodyReadTimeout == 0 {
 		cfg.BodyReadTimeout = defaultBodyReadTimeout
 	}
+	if cfg.BcryptConcurrency <= 0 {
+		cfg.BcryptConcurrency = defaultBcryptConcurrency()
+	}
 	if cfg.RefreshTokenTTL == 0 {
 		cfg.RefreshTokenTTL = 14 * 24 * time.Hour
 	}
@@ -120,6 +135,9 @@ func New(cfg Config, shards *Shards) (*Server, error) {
 
 		shutdownTimeout: cfg.ShutdownTimeout,
 		bodyReadTimeout: cfg.BodyReadTimeout,
+		limits:          newRateLimits(cfg.Limits, cfg.AdminToken, cfg.Now),
+		bcryptSem:       make(chan struct{}, cfg.BcryptConcurrency),
+		adminToken:      cfg.AdminToken,
 
 		roles:            cfg.Roles,
 		self:             strings.TrimRight(cfg.AdvertiseURL, "/"),

@@ -18,7 +18,6 @@ import (
 	"github.com/couponpop/couponpop/store"
 	"github.com/go-chi/chi/v5"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // Config is what the server needs beyond its databases.
@@ -79,6 +78,7 @@ type Server struct {
 	limits          *rateLimits
 	bcryptSem       chan struct{}
 	adminToken      string
+	gatherer        prometheus.Gatherer
 
 	roles            Roles
 	self             string
@@ -138,6 +138,7 @@ func New(cfg Config, shards *Shards) (*Server, error) {
 		limits:          newRateLimits(cfg.Limits, cfg.AdminToken, cfg.Now),
 		bcryptSem:       make(chan struct{}, cfg.BcryptConcurrency),
 		adminToken:      cfg.AdminToken,
+		gatherer:        cfg.Gatherer,
 
 		roles:            cfg.Roles,
 		self:             strings.TrimRight(cfg.AdvertiseURL, "/"),
@@ -216,10 +217,7 @@ func (s *Server) routes(metrics prometheus.Gatherer) http.Handler {
 		s.writeError(w, r, couponpop.Errorf(eMethodNotAllowed, "%s is not allowed on %s", r.Method, r.URL.Path))
 	})
 	r.Get("/healthz", s.handleHealthz)
-	r.Get("/readyz", s.handleReadyz)
-	r.Method(http.MethodGet, "/metrics", promhttp.HandlerFor(metrics, promhttp.HandlerOpts{
-		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn), ErrorHandling: promhttp.ContinueOnError}))
-	r.Get("/internal/position", s.handlePosition)
+	s.adminRoutes(r, metrics) // admin.go: the admin token guards them
 	r.Route("/api/v1", func(r chi.Router) {
 		// Authenticate first: the body is read lazily, by handlers behind
 		// requireMember and the limits (see bufferBody).

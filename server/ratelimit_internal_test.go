@@ -84,3 +84,28 @@ func TestLimiterSet_RetryAfter(t *testing.T) {
 		t.Fatal("refused after Retry-After")
 	}
 }
+
+// BenchmarkLimiterSet_NewKeys is a claim limit's cost when every claim is
+// a new member's (as bench claims does): a new bucket each time.
+func BenchmarkLimiterSet_NewKeys(b *testing.B) {
+	set := newLimiterSet(DefaultLimits().ClaimPerMember, time.Now)
+	b.ReportAllocs()
+	var i int64
+	for b.Loop() {
+		i++
+		set.allow(strconv.FormatInt(i, 10))
+	}
+}
+
+// BenchmarkLimiterSet_SameKeys is its cost for members claiming again.
+func BenchmarkLimiterSet_SameKeys(b *testing.B) {
+	set := newLimiterSet(Rate{Events: 1 << 30, Per: time.Second}, time.Now)
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		var i int64
+		for pb.Next() {
+			i++
+			set.allow(strconv.FormatInt(i%1000, 10))
+		}
+	})
+}

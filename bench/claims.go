@@ -27,6 +27,8 @@ var Scenarios = []string{"lock", "spike", "ramp", "healthz", "throughput", "open
 type ClaimsConfig struct {
 	URL       string
 	JWTSecret []byte
+	// AdminToken is sent to read the node's /metrics; "" sends none.
+	AdminToken string
 	// Scenarios to run; nil means all.
 	Scenarios []string
 	// Clients is the throughput scenario's concurrency (closed loop).
@@ -147,7 +149,7 @@ func (b *claimBench) run(ctx context.Context, name string) (*Result, error) {
 		return nil, err
 	}
 	op := b.claimOp(eventID)
-	before, metricsErr := writerCounters(ctx, b.http, b.cfg.URL)
+	before, metricsErr := writerCounters(ctx, b.http, b.cfg.URL, b.cfg.AdminToken)
 	began := time.Now()
 	var r *Result
 	switch name {
@@ -164,7 +166,7 @@ func (b *claimBench) run(ctx context.Context, name string) (*Result, error) {
 	default:
 		return nil, fmt.Errorf("unknown scenario %q", name)
 	}
-	if after, err := writerCounters(ctx, b.http, b.cfg.URL); err == nil && metricsErr == nil {
+	if after, err := writerCounters(ctx, b.http, b.cfg.URL, b.cfg.AdminToken); err == nil && metricsErr == nil {
 		load := after.since(before, time.Since(began))
 		r.Writer = &load
 	}

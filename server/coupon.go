@@ -18,7 +18,7 @@ import (
 func (s *Server) couponRoutes(r chi.Router) {
 	r.Group(func(r chi.Router) {
 		r.Use(requireMember(s))
-		r.Post("/coupons/issue", s.handleIssueCoupon)
+		r.With(s.limitClaims).Post("/coupons/issue", s.handleIssueCoupon)
 		r.Post("/coupons/use", s.handleUseCoupon)
 		r.Get("/coupons", s.handleMyCoupons)
 		r.Get("/coupons/{couponId}", s.handleGetCoupon)

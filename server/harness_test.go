@@ -30,6 +30,7 @@ type testServer struct {
 	t      testing.TB
 	URL    string
 	Shards *server.Shards
+	Server *server.Server
 	client *http.Client
 }
 
@@ -83,7 +84,7 @@ func newTestServer(t testing.TB, opts ...testOption) *testServer {
 	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ctx, ln) }()
-	ts := &testServer{t: t, URL: "http://" + ln.Addr().String(), Shards: sh,
+	ts := &testServer{t: t, URL: "http://" + ln.Addr().String(), Shards: sh, Server: srv,
 		client: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 256}}}
 	t.Cleanup(func() {
 		cancel()

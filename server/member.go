@@ -10,15 +10,15 @@ import (
 )
 
 func (s *Server) memberRoutes(r chi.Router) {
-	r.Post("/auth/signup", s.handleSignup)
-	r.Post("/auth/login", s.handleLogin)
-	r.Post("/auth/refresh", s.handleRefresh)
+	r.With(s.limitIP(s.limits.signup, "signups"), s.bcryptSlot).Post("/auth/signup", s.handleSignup)
+	r.With(s.limitIP(s.limits.login, "logins"), s.limitFailedLogins, s.bcryptSlot).Post("/auth/login", s.handleLogin)
+	r.With(s.limitIP(s.limits.refresh, "refreshes")).Post("/auth/refresh", s.handleRefresh)
 	r.Group(func(r chi.Router) {
 		r.Use(requireMember(s))
 		r.Post("/auth/logout", s.handleLogout)
 		r.Delete("/auth/withdraw", s.handleWithdraw)
 		r.Get("/members/me", s.handleGetMe)
-		r.Put("/members/me", s.handleUpdateMe)
+		r.With(s.bcryptSlot).Put("/members/me", s.handleUpdateMe)
 	})
 }
 

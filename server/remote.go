@@ -127,6 +127,7 @@ func (s *Server) fetchShards(ctx context.Context, r *http.Request, node string, 
 	}
 	req.Header.Set(shardsHeader, strings.Join(parts, ","))
 	req.Header.Set(hopHeader, "1")
+	s.vouch(req, r)
 	resp, err := (&http.Client{Transport: s.forwardTransport}).Do(req)
 	if err != nil {
 		return nil, err

@@ -118,7 +118,7 @@ func openOnMount(ctx context.Context, cfg Config, sc ShardConfig, tracker *shard
 	tracker.prepared.Store(role.IsPrimary)
 	opts := store.ClaimOptions{BatchMax: cfg.ClaimBatchMax, BatchWait: cfg.ClaimBatchWait, Observe: metrics.ClaimObserver(sc.ID)}
 	if cfg.ClaimAck == "replica" {
-		opts.Confirm = server.ReplicaConfirmer(sc.ID, sc.Peers)
+		opts.Confirm = server.ReplicaConfirmer(sc.ID, sc.Peers, cfg.AdminToken)
 	}
 	db.SetClaimOptions(opts)
 	return db, nil

@@ -51,6 +51,7 @@ func newServeCmd() *cobra.Command {
 	f.DurationVar(&cfg.ClaimBatchWait, "claim-batch-wait", cfg.ClaimBatchWait, "how long a claim batch waits to fill while claims arrive together; a lone claim commits at once (env COUPONPOP_CLAIM_BATCH_WAIT)")
 	f.BoolVar(&cfg.BackgroundCheckpoint, "background-checkpoint", cfg.BackgroundCheckpoint, "checkpoint the WAL on a connection of its own once it holds 1,000 pages, not in the claim writer's commits, so no claim waits behind a checkpoint (plain files; env COUPONPOP_BACKGROUND_CHECKPOINT)")
 	f.StringVar(&cfg.ClaimAck, "claim-ack", cfg.ClaimAck, "answer a claim once committed on the primary, or once a replica has it too: primary|replica (env COUPONPOP_CLAIM_ACK)")
+	addLimitFlags(f, &cfg)
 	return cmd
 }
 

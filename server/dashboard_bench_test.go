@@ -58,7 +58,7 @@ func BenchmarkDashboard(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	token, _, err := s.tokens.NewAccessToken(owner)
+	token, _, err := s.tokens.NewAccessToken(owner, "")
 	if err != nil {
 		b.Fatal(err)
 	}

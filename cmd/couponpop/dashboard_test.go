@@ -86,7 +86,7 @@ func TestDashboard_PTY(t *testing.T) {
 	})
 
 	screen.waitFor(t, "issued 0", 0, 10*time.Second)
-	screen.waitFor(t, "polling", 0, 5*time.Second) // no /live on this server yet
+	screen.waitFor(t, "● live", 0, 5*time.Second) // the store's SSE stream is open
 	_, offset := screen.text(0)
 	for member := range int64(2) {
 		if _, err := client.New(url).WithToken(mint(t, 910_000+member)).Claim(ctx, eventID, ""); err != nil {

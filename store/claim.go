@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 	"sync/atomic"
@@ -75,7 +74,7 @@ func (db *DB) SetClaimOptions(opts ClaimOptions) { db.claimOpts = opts }
 // total" (and its CHECK), and (member, event) is unique.
 func (db *DB) Claim(ctx context.Context, req ClaimRequest) (ClaimResult, error) {
 	if req.IdempotencyKey != "" {
-		if res, err, ok := db.replayClaim(ctx, sqlQuerier{db.read}, req); ok {
+		if res, err, ok := db.replayClaim(ctx, db.read, req); ok {
 			if err == nil {
 				err = db.confirmReplay(ctx, res.Position)
 			}
@@ -117,10 +116,10 @@ func (db *DB) ClaimCommitTimes() CommitTimes {
 }
 
 // replayClaim returns the stored first answer of an idempotent claim.
-func (db *DB) replayClaim(ctx context.Context, q rowQuerier, req ClaimRequest) (ClaimResult, error, bool) {
+func (db *DB) replayClaim(ctx context.Context, q queryRower, req ClaimRequest) (ClaimResult, error, bool) {
 	var couponID sql.NullInt64
 	var code, msg string
-	err := q.queryRow(ctx, `SELECT coupon_id, code, message FROM idempotency_keys
+	err := q.QueryRowContext(ctx, `SELECT coupon_id, code, message FROM idempotency_keys
 		WHERE member_id = ? AND key = ? AND created_at > ?`, req.MemberID, req.IdempotencyKey,
 		millis(db.now().Add(-idempotencyTTL))).Scan(&couponID, &code, &msg)
 	if err != nil {
@@ -260,13 +259,8 @@ func (w *claimWriter) run() {
 	}
 }
 
-// closeStmts finalizes the writer's statements on their connection.
-func (w *claimWriter) closeStmts() {
-	w.db.withRawConn(context.Background(), func(rawConn) error {
-		w.stmts.close()
-		return nil
-	})
-}
+// closeStmts closes the writer's statements.
+func (w *claimWriter) closeStmts() { w.stmts.close() }
 
 // fill adds queued claims to batch until it is full or nothing more is
 // queued; when wait is set, it waits up to BatchWait for more first.
@@ -337,11 +331,9 @@ func (w *claimWriter) answer(batch []*pendingClaim, pos Position, batchErr error
 	}
 }
 
-// claimTx is a claim batch's transaction on the writer's driver connection:
-// every statement of the batch runs on it, prepared once on that
-// connection (claimStmts).
+// claimTx is a claim batch's transaction on the writer connection.
 type claimTx struct {
-	conn  rawConn
+	*sql.Tx
 	stmts *claimStmts
 	now   time.Time
 	// events are the events the batch claims, as its transaction sees them.
@@ -372,27 +364,9 @@ func (tx *claimTx) event(ctx context.Context, id int64) (*batchEvent, error) {
 	return be, nil
 }
 
-// queryRow runs query on the transaction, prepared once on the writer
-// connection (claimStmts.byQuery): the statements the claim path shares
-// with the rest of the store (replays, refusals) run through it.
-func (tx *claimTx) queryRow(ctx context.Context, query string, args ...any) scanner {
-	st, vals, err := tx.stmts.cached(tx.conn, query, args)
-	if err != nil {
-		return rawRow{err: err}
-	}
-	return st.queryRow(ctx, vals...)
-}
-
-// exec runs query on the transaction, prepared once as queryRow. It is for
-// statements that return no rows: one that returns a row stays in progress
-// until its next call, and the transaction could not commit.
-func (tx *claimTx) exec(ctx context.Context, query string, args ...any) (driver.Result, error) {
-	st, vals, err := tx.stmts.cached(tx.conn, query, args)
-	if err != nil {
-		return nil, err
-	}
-	return st.exec(ctx, vals...)
-}
+// stmt returns one of the writer's prepared statements for use in the
+// transaction.
+func (tx *claimTx) stmt(ctx context.Context, st *sql.Stmt) *sql.Stmt { return tx.StmtContext(ctx, st) }
 
 // takeCoupons adds the coupons the batch granted to each event's issued
 // count: one conditional update an event, which refuses (and so fails the
@@ -402,7 +376,7 @@ func (tx *claimTx) takeCoupons(ctx context.Context) error {
 		if e.taken == 0 {
 			continue
 		}
-		res, err := tx.stmts.take.exec(ctx, int64(e.taken), millis(tx.now), id)
+		res, err := tx.stmt(ctx, tx.stmts.take).ExecContext(ctx, e.taken, millis(tx.now), id)
 		if err != nil {
 			return fmt.Errorf("take coupons of event %d: %w", id, err)
 		}
@@ -416,48 +390,62 @@ func (tx *claimTx) takeCoupons(ctx context.Context) error {
 }
 
 // commitBatch writes the batch in one transaction on the writer connection,
-// held (sql.Conn.Raw) only for the batch.
+// held only for the batch.
 func (w *claimWriter) commitBatch(batch []*pendingClaim) (Position, error) {
 	ctx := context.Background()
-	var pos Position
-	err := w.db.withRawConn(ctx, func(rc rawConn) error {
-		if err := w.stmts.prepare(rc); err != nil {
+	if err := w.stmts.prepare(ctx, w.db.write); err != nil {
+		return 0, err
+	}
+	conn, err := w.db.write.Conn(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	if w.db.checkpoints.catchUpDue() { // see checkpointer; on failure the backstop remains
+		_, _ = conn.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)")
+	}
+	sqlTx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("begin: %w", err)
+	}
+	tx := &claimTx{Tx: sqlTx, stmts: &w.stmts, now: w.db.now(), events: map[int64]*batchEvent{}}
+	pos, err := inTx(ctx, sqlTx, func() error {
+		var first int64 // the batch's first new coupon
+		for _, c := range batch {
+			var granted bool
+			c.res, granted, c.err = w.claimOne(ctx, tx, c.req)
+			if granted && first == 0 {
+				first = c.res.CouponID
+			}
+			if c.err != nil && txEnded(conn) { // SQLite ended the transaction (e.g. disk full)
+				return fmt.Errorf("the transaction ended at a failed claim: %w", c.err)
+			}
+		}
+		if first == 0 {
+			return nil
+		}
+		if err := tx.takeCoupons(ctx); err != nil {
 			return err
 		}
-		if w.db.checkpoints.catchUpDue() { // see checkpointer; on failure the backstop remains
-			_, _ = rc.exec(ctx, "PRAGMA wal_checkpoint(PASSIVE)")
-		}
-		dtx, err := rc.begin(ctx)
-		if err != nil {
-			return fmt.Errorf("begin: %w", err)
-		}
-		tx := &claimTx{conn: rc, stmts: &w.stmts, now: w.db.now(), events: map[int64]*batchEvent{}}
-		pos, err = inTx(ctx, dtx, tx, func() error {
-			var first int64 // the batch's first new coupon
-			for _, c := range batch {
-				var granted bool
-				c.res, granted, c.err = w.claimOne(ctx, tx, c.req)
-				if granted && first == 0 {
-					first = c.res.CouponID
-				}
-				if c.err != nil && rc.c.AutoCommit() { // SQLite ended the transaction (e.g. disk full)
-					return fmt.Errorf("the transaction ended at a failed claim: %w", c.err)
-				}
-			}
-			if first == 0 {
-				return nil
-			}
-			if err := tx.takeCoupons(ctx); err != nil {
-				return err
-			}
-			return tx.record(ctx, first)
-		})
-		return err
+		return tx.record(ctx, first)
 	})
 	if err == nil {
 		w.db.checkpoints.committed()
 	}
 	return pos, err
+}
+
+// txEnded reports whether SQLite ended the transaction open on conn, as it
+// does on some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM…).
+func txEnded(conn *sql.Conn) bool {
+	ended := false
+	_ = conn.Raw(func(dc any) error {
+		if c, ok := dc.(*sqlite3.SQLiteConn); ok {
+			ended = c.AutoCommit()
+		}
+		return nil
+	})
+	return ended
 }
 
 // record writes the ISSUED history row and the outbox message of every
@@ -468,10 +456,10 @@ func (w *claimWriter) commitBatch(batch []*pendingClaim) (Position, error) {
 // only one inserting coupons, and a refused claim leaves no row (one whose
 // answer could not be remembered is rolled back with its savepoint).
 func (tx *claimTx) record(ctx context.Context, first int64) error {
-	if _, err := tx.stmts.history.exec(ctx, first); err != nil {
+	if _, err := tx.stmt(ctx, tx.stmts.history).ExecContext(ctx, first); err != nil {
 		return fmt.Errorf("coupon history: %w", err)
 	}
-	if _, err := tx.stmts.outbox.exec(ctx, first); err != nil {
+	if _, err := tx.stmt(ctx, tx.stmts.outbox).ExecContext(ctx, first); err != nil {
 		return fmt.Errorf("outbox: %w", err)
 	}
 	return nil
@@ -490,7 +478,7 @@ func (w *claimWriter) claimOne(ctx context.Context, tx *claimTx, req ClaimReques
 	if res, err, ok := w.db.replayClaim(ctx, tx, req); ok {
 		return res, false, err
 	}
-	if _, err := tx.exec(ctx, `SAVEPOINT claim`); err != nil {
+	if _, err := tx.ExecContext(ctx, `SAVEPOINT claim`); err != nil {
 		return ClaimResult{}, false, err
 	}
 	res, e, err := w.grant(ctx, tx, req)
@@ -499,7 +487,7 @@ func (w *claimWriter) claimOne(ctx context.Context, tx *claimTx, req ClaimReques
 	if err == nil || couponpop.ErrorCode(err) != couponpop.EINTERNAL {
 		if rememberErr := tx.remember(ctx, req, res, err); rememberErr != nil {
 			if err == nil { // back to the savepoint: the claim wrote nothing
-				if _, rbErr := tx.exec(ctx, `ROLLBACK TO claim`); rbErr != nil {
+				if _, rbErr := tx.ExecContext(ctx, `ROLLBACK TO claim`); rbErr != nil {
 					rememberErr = errors.Join(rememberErr, rbErr)
 				}
 				e.IssuedCount--
@@ -508,7 +496,7 @@ func (w *claimWriter) claimOne(ctx context.Context, tx *claimTx, req ClaimReques
 			res, err = ClaimResult{}, rememberErr
 		}
 	}
-	if _, relErr := tx.exec(ctx, `RELEASE claim`); relErr != nil {
+	if _, relErr := tx.ExecContext(ctx, `RELEASE claim`); relErr != nil {
 		return ClaimResult{}, false, errors.Join(err, relErr)
 	}
 	return res, err == nil, err
@@ -527,12 +515,12 @@ func (w *claimWriter) grant(ctx context.Context, tx *claimTx, req ClaimRequest) 
 	if err := claimableAt(&e.Event, tx.now); err != nil {
 		return ClaimResult{}, nil, w.refusal(ctx, tx, req, err)
 	}
-	var lat, lng driver.Value
+	var lat, lng any
 	if req.HasLocation {
 		lat, lng = req.Latitude, req.Longitude
 	}
 	now := millis(tx.now)
-	res, err := tx.stmts.insert.exec(ctx, req.EventID, req.MemberID, e.StoreID, now, millis(e.CouponExpiry(tx.now)), millis(e.EndAt), lat, lng)
+	res, err := tx.stmt(ctx, tx.stmts.insert).ExecContext(ctx, req.EventID, req.MemberID, e.StoreID, now, millis(e.CouponExpiry(tx.now)), millis(e.EndAt), lat, lng)
 	if err != nil {
 		return ClaimResult{}, nil, err
 	}
@@ -574,9 +562,9 @@ func (w *claimWriter) refusal(ctx context.Context, tx *claimTx, req ClaimRequest
 
 // alreadyIssued returns COUPON_ALREADY_ISSUED when the member holds a
 // coupon of the event: that answer wins over any other refusal.
-func alreadyIssued(ctx context.Context, q rowQuerier, req ClaimRequest) error {
+func alreadyIssued(ctx context.Context, q queryRower, req ClaimRequest) error {
 	var one int
-	err := q.queryRow(ctx, `SELECT 1 FROM coupons WHERE member_id = ? AND event_id = ?`, req.MemberID, req.EventID).Scan(&one)
+	err := q.QueryRowContext(ctx, `SELECT 1 FROM coupons WHERE member_id = ? AND event_id = ?`, req.MemberID, req.EventID).Scan(&one)
 	switch {
 	case err == nil:
 		return couponpop.Errorf(couponpop.ECouponAlreadyIssued, "you already have a coupon of event %d", req.EventID)
@@ -608,7 +596,7 @@ func (tx *claimTx) remember(ctx context.Context, req ClaimRequest, res ClaimResu
 	if claimErr == nil {
 		couponID = res.CouponID
 	}
-	_, err := tx.exec(ctx, `INSERT INTO idempotency_keys (member_id, key, coupon_id, code, message, created_at)
+	_, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (member_id, key, coupon_id, code, message, created_at)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (member_id, key) DO UPDATE SET coupon_id = excluded.coupon_id,
 		code = excluded.code, message = excluded.message, created_at = excluded.created_at`,
 		req.MemberID, req.IdempotencyKey, couponID, couponpop.ErrorCode(claimErr), errMessage(claimErr), millis(tx.now))
@@ -622,53 +610,23 @@ func errMessage(err error) string {
 	return couponpop.ErrorMessage(err)
 }
 
-// claimStmts are the writer's prepared statements, on the driver connection
-// they were prepared on: statements are per connection, so they are
-// prepared again if the pool ever replaces the writer connection.
+// claimStmts are the writer's prepared statements, prepared on the
+// single-connection write pool before the first batch.
 type claimStmts struct {
-	conn                          *sqlite3.SQLiteConn
-	take, insert, history, outbox rawStmt
-	// byQuery are the other statements a batch ran, by their text.
-	byQuery map[string]*rawStmt
+	take, insert, history, outbox *sql.Stmt
 }
 
-// cached returns query prepared on rc, preparing it the first time, with
-// args as driver values.
-func (s *claimStmts) cached(rc rawConn, query string, args []any) (*rawStmt, []driver.Value, error) {
-	vals, err := driverValues(args)
-	if err != nil {
-		return nil, nil, err
-	}
-	if st := s.byQuery[query]; st != nil {
-		return st, vals, nil
-	}
-	st, err := prepareRaw(rc, query)
-	if err != nil {
-		return nil, nil, err
-	}
-	if s.byQuery == nil {
-		s.byQuery = map[string]*rawStmt{}
-	}
-	s.byQuery[query] = &st
-	return &st, vals, nil
-}
-
-func (s *claimStmts) all() []*rawStmt {
-	return []*rawStmt{&s.take, &s.insert, &s.history, &s.outbox}
-}
-
-func (s *claimStmts) prepare(rc rawConn) error {
-	if s.conn == rc.c {
+func (s *claimStmts) prepare(ctx context.Context, pool *sql.DB) error {
+	if s.take != nil {
 		return nil
 	}
-	s.close()
 	var err error
-	prep := func(q string) rawStmt {
+	prep := func(q string) *sql.Stmt {
 		if err != nil {
-			return rawStmt{}
+			return nil
 		}
-		var st rawStmt
-		st, err = prepareRaw(rc, q)
+		var st *sql.Stmt
+		st, err = pool.PrepareContext(ctx, q)
 		return st
 	}
 	// No RETURNING on the claim path: it costs several times a plain
@@ -689,17 +647,15 @@ func (s *claimStmts) prepare(rc rawConn) error {
 		s.close()
 		return err
 	}
-	s.conn = rc.c
 	return nil
 }
 
-// close finalizes the statements; call it holding their connection.
+// close closes the statements.
 func (s *claimStmts) close() {
-	for _, st := range s.all() {
-		st.close()
+	for _, st := range []*sql.Stmt{s.take, s.insert, s.history, s.outbox} {
+		if st != nil {
+			st.Close()
+		}
 	}
-	for _, st := range s.byQuery {
-		st.close()
-	}
-	s.conn, s.byQuery = nil, nil
+	*s = claimStmts{}
 }

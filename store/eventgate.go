@@ -40,7 +40,7 @@ func (g *eventGates) check(ctx context.Context, db *DB, req ClaimRequest) error 
 		return err
 	}
 	if gate.soldOut {
-		if err := alreadyIssued(ctx, sqlQuerier{db.read}, req); err != nil {
+		if err := alreadyIssued(ctx, db.read, req); err != nil {
 			return err
 		}
 		return couponpop.Errorf(couponpop.EEventCouponSoldOut, "event %d is sold out", e.ID)

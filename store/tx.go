@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"fmt"
 	"time"
 )
@@ -28,17 +27,16 @@ func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) (Position, erro
 		return 0, fmt.Errorf("begin: %w", err)
 	}
 	tx := &Tx{Tx: sqlTx, db: db, now: db.now()}
-	pos, err := inTx(ctx, sqlTx, sqlQuerier{sqlTx}, func() error { return fn(tx) })
+	pos, err := inTx(ctx, sqlTx, func() error { return fn(tx) })
 	if err == nil {
 		db.checkpoints.committed()
 	}
 	return pos, err
 }
 
-// inTx runs fn in the begun transaction tx (a *sql.Tx, or the claim
-// writer's driver transaction, q being where its queries run), advances
-// the commit position and commits; on any error it rolls back.
-func inTx(ctx context.Context, tx driver.Tx, q rowQuerier, fn func() error) (Position, error) {
+// inTx runs fn in the begun transaction tx, advances the commit position
+// and commits; on any error it rolls back.
+func inTx(ctx context.Context, tx *sql.Tx, fn func() error) (Position, error) {
 	committed := false
 	defer func() {
 		if !committed {
@@ -49,7 +47,7 @@ func inTx(ctx context.Context, tx driver.Tx, q rowQuerier, fn func() error) (Pos
 		return 0, err
 	}
 	var pos int64
-	if err := q.queryRow(ctx, `UPDATE position SET pos = pos + 1 WHERE id = 1 RETURNING pos`).Scan(&pos); err != nil {
+	if err := tx.QueryRowContext(ctx, `UPDATE position SET pos = pos + 1 WHERE id = 1 RETURNING pos`).Scan(&pos); err != nil {
 		return 0, fmt.Errorf("advance position: %w", err)
 	}
 	committed = true // Commit ends the transaction even when it fails

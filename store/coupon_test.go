@@ -37,13 +37,16 @@ type couponFixture struct {
 
 func newCouponFixture(t *testing.T) *couponFixture {
 	t.Helper()
+	return newCouponFixtureWith(t, store.ClaimOptions{})
+}
+
+// newCouponFixtureWith is newCouponFixture with the claim writer
+// configured by claims.
+func newCouponFixtureWith(t *testing.T, claims store.ClaimOptions) *couponFixture {
+	t.Helper()
 	f := &couponFixture{t: t, ctx: context.Background(), clock: &couponClock{}}
 	f.clock.Set(couponBase)
-	db, err := store.Open(f.ctx, filepath.Join(t.TempDir(), store.FileName(1)), 1, store.Options{Now: f.clock.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openShardAt(t, filepath.Join(t.TempDir(), store.FileName(1)), 1, store.Options{Now: f.clock.Now, Claims: claims})
 	f.db = db
 	for i, id := range []*int64{&f.storeA, &f.storeB} {
 		st := &couponpop.Store{MemberID: 10, MemberUsername: "owner10", StoreInput: couponpop.StoreInput{
@@ -489,8 +492,7 @@ func TestCouponOutbox_OneRowPerIssueAndUse(t *testing.T) {
 // an idempotent replay: the history and outbox rows the batch writes are
 // exactly its new coupons, in order, with their claim locations.
 func TestClaimBatch_RecordsFollowTheGrants(t *testing.T) {
-	f := newCouponFixture(t)
-	f.db.SetClaimOptions(store.WaitAlone(store.ClaimOptions{BatchWait: 200 * time.Millisecond}))
+	f := newCouponFixtureWith(t, store.ClaimOptions{BatchWait: 200 * time.Millisecond, WaitAlone: true})
 	small := f.event(f.storeA, 3*time.Hour, 3, 0)
 	big := f.event(f.storeB, 3*time.Hour, 100, 0)
 	f.claim(big, 99) // earlier batches, one with a key replayed below
@@ -514,12 +516,17 @@ func TestClaimBatch_RecordsFollowTheGrants(t *testing.T) {
 		err error
 	}
 	answers := make(chan answer, len(reqs))
+	queued := store.Queued(f.db)
 	for _, req := range reqs {
 		go func() {
 			res, err := f.db.Claim(f.ctx, req)
 			answers <- answer{req, res.CouponID, err}
 		}()
-		time.Sleep(time.Millisecond) // queue them in this order
+		if req.IdempotencyKey != "" {
+			continue // a replay of a committed answer is read, never queued
+		}
+		queued++
+		store.WaitQueued(t, f.db, queued) // queue them in this order
 	}
 	located := map[int64][2]float64{}
 	var granted []int64
@@ -618,8 +625,7 @@ func (f *couponFixture) checkIssued(eventID int64, want int) {
 // answer cannot be stored is undone with its savepoint, coupon and count,
 // while the claims around it in the same batch are granted.
 func TestClaimBatch_UnrememberedClaimTakesNothing(t *testing.T) {
-	f := newCouponFixture(t)
-	f.db.SetClaimOptions(store.WaitAlone(store.ClaimOptions{BatchWait: 200 * time.Millisecond}))
+	f := newCouponFixtureWith(t, store.ClaimOptions{BatchWait: 200 * time.Millisecond, WaitAlone: true})
 	eventID := f.event(f.storeA, 3*time.Hour, 10, 0)
 	f.claim(eventID, 9) // starts the writer
 	if _, err := f.raw(true).Exec(`CREATE TRIGGER refuse_boom BEFORE INSERT ON idempotency_keys WHEN NEW.key = 'boom'
@@ -630,13 +636,15 @@ func TestClaimBatch_UnrememberedClaimTakesNothing(t *testing.T) {
 	reqs := []store.ClaimRequest{{EventID: eventID, MemberID: 1}, {EventID: eventID, MemberID: 2, IdempotencyKey: "boom"},
 		{EventID: eventID, MemberID: 3, IdempotencyKey: "fine"}, {EventID: eventID, MemberID: 4}}
 	errs := make([]chan error, len(reqs))
+	queued := store.Queued(f.db)
 	for i, req := range reqs {
 		errs[i] = make(chan error, 1)
 		go func() {
 			_, err := f.db.Claim(f.ctx, req)
 			errs[i] <- err
 		}()
-		time.Sleep(time.Millisecond) // queue them in this order
+		queued++
+		store.WaitQueued(t, f.db, queued) // queue them in this order
 	}
 	for i, req := range reqs {
 		err := <-errs[i]

@@ -63,12 +63,13 @@ func loadDemo(tb testing.TB, opts store.Options) *demoSet {
 		shards = append(shards, n)
 	}
 	sort.Ints(shards)
+	opened, err := store.OpenShards(ctx, dir, shards, func(int) store.Options { return opts })
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { opened.Close() })
 	for _, n := range shards {
-		db, err := store.Open(ctx, filepath.Join(dir, store.FileName(n)), n, opts)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		tb.Cleanup(func() { db.Close() })
+		db := opened.District[n]
 		if _, err := db.CreateStores(ctx, stores[n], districts[n]); err != nil {
 			tb.Fatal(err)
 		}
@@ -402,12 +403,7 @@ func searchShard(tb testing.TB, opts store.Options) *store.DB {
 
 func searchShardAt(tb testing.TB, path string, opts store.Options) *store.DB {
 	tb.Helper()
-	db, err := store.Open(context.Background(), path, 1, opts)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	return db
+	return openShardAt(tb, path, 1, opts)
 }
 
 // cafe is a valid cafe at (lat, lng).
@@ -902,10 +898,7 @@ func TestSearch_ReembedsWhenModelOrTextChanges(t *testing.T) {
 	f := newFakeEmbeddings(t)
 	path := filepath.Join(t.TempDir(), store.FileName(1))
 	open := func(model string) *store.DB {
-		db, err := store.Open(ctx, path, 1, withEmbedder(f.embedder(t, model)))
-		if err != nil {
-			t.Fatal(err)
-		}
+		db := openShardAt(t, path, 1, withEmbedder(f.embedder(t, model)))
 		waitIndexed(t, db)
 		return db
 	}
@@ -1054,10 +1047,7 @@ func TestSearch_ReplicaLoadsVectors(t *testing.T) {
 func TestSearch_RebuildsKeywordIndex(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), store.FileName(1))
-	db, err := store.Open(ctx, path, 1, withEmbedder(nil))
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openShardAt(t, path, 1, withEmbedder(nil))
 	st := cafe("모카 하우스", "핸드드립 커피", hongdaeLat, hongdaeLng)
 	createStores(t, db, st)
 	s := &store.Searcher{}
@@ -1086,11 +1076,7 @@ func TestSearch_RebuildsKeywordIndex(t *testing.T) {
 		t.Fatal("found after wiping the index")
 	}
 	db.Close()
-	db, err = store.Open(ctx, path, 1, withEmbedder(nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db = openShardAt(t, path, 1, withEmbedder(nil))
 	if !found(db) {
 		t.Error("not found after a start with an old index version")
 	}
@@ -1319,8 +1305,10 @@ func TestSearch_ImpactTiersAreExact(t *testing.T) {
 	if _, err := db.CreateStores(ctx, stores, make([]string, len(stores))); err != nil {
 		t.Fatal(err)
 	}
+	// The reference: a second handle on the same file that ranks fully.
+	reference := searchShardAt(t, db.Path(), store.Options{Replica: true,
+		Search: store.SearchOptions{KeywordCache: -1, Logger: quietLog, FullRanking: true}})
 	s := &store.Searcher{}
-	before := store.TierAnswers()
 	for _, limit := range []int{1, 5, 20, 100} {
 		for _, category := range []string{"", "CAFE"} {
 			for _, q := range benchQueries(t) {
@@ -1329,9 +1317,7 @@ func TestSearch_ImpactTiersAreExact(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				restore := store.SetTiers(false)
-				full, err := s.Keyword(ctx, []*store.DB{db}, query)
-				restore()
+				full, err := s.Keyword(ctx, []*store.DB{reference}, query)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -1347,7 +1333,7 @@ func TestSearch_ImpactTiersAreExact(t *testing.T) {
 			}
 		}
 	}
-	if n := store.TierAnswers() - before; n < 50 {
+	if n := store.TierAnswers(db); n < 50 {
 		t.Errorf("impact tiers answered %d queries, want many", n)
 	} else {
 		t.Logf("impact tiers answered %d of %d queries", n, 4*2*len(benchQueries(t)))

@@ -36,6 +36,10 @@ type SearchOptions struct {
 	// keyword index changes (and eight times as many stores for the rows of
 	// search results); 0 means 1024, negative means no caches.
 	KeywordCache int
+	// FullRanking ranks every keyword match instead of answering from the
+	// impact tiers when they suffice (see tieredRows): the exact reference
+	// the tier test compares against.
+	FullRanking bool
 }
 
 // storeMeta is what the vector side filters on.
@@ -90,6 +94,9 @@ type searchState struct {
 	busy     bool
 	lastErr  error
 	embedded int64 // passages embedded since start
+
+	fullRanking bool         // SearchOptions.FullRanking
+	tierAnswers atomic.Int64 // keyword queries the impact tiers answered
 }
 
 func newSearchState(db *DB, opts SearchOptions) *searchState {
@@ -117,7 +124,8 @@ func newSearchState(db *DB, opts SearchOptions) *searchState {
 		vectors:  search.NewVectorIndex(opts.Embedder.Dimensions()), meta: map[int64]storeMeta{},
 		ctx: ctx, cancel: cancel,
 		followKick: make(chan struct{}, 1), indexKick: make(chan struct{}, 1),
-		pending: map[int64]struct{}{},
+		pending:     map[int64]struct{}{},
+		fullRanking: opts.FullRanking,
 	}
 }
 

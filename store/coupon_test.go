@@ -661,3 +661,37 @@ func TestClaimBatch_UnrememberedClaimTakesNothing(t *testing.T) {
 		t.Errorf("member 2 holds %d coupons (%v), want none", held, err)
 	}
 }
+
+// TestClaim_WriterChecksRadius: the writer applies the claim rules itself,
+// radius included. The store moves 5 km while the gate still holds its old
+// place: a claim from the old place passes the gate, and the writer
+// refuses it as out of range.
+func TestClaim_WriterChecksRadius(t *testing.T) {
+	f := newCouponFixture(t)
+	st, err := f.db.StoreByID(f.ctx, f.storeA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := f.clock.Now().Add(-time.Minute)
+	e := &couponpop.Event{StoreID: st.ID, MemberID: 10, Name: "반경", StartAt: start, EndAt: start.Add(time.Hour),
+		TotalCount: 10, ClaimRadiusMeters: 100}
+	if _, err := f.db.CreateEvent(f.ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	here := store.ClaimRequest{EventID: e.ID, HasLocation: true, Latitude: st.Latitude, Longitude: st.Longitude}
+	first := here
+	first.MemberID = 1
+	if _, err := f.db.Claim(f.ctx, first); err != nil { // the gate now holds the store's place
+		t.Fatal(err)
+	}
+	st.Latitude += 0.045 // ~5 km north
+	if _, err := f.db.UpdateStore(f.ctx, st, "마포구"); err != nil {
+		t.Fatal(err)
+	}
+	second := here
+	second.MemberID = 2
+	if _, err := f.db.Claim(f.ctx, second); couponpop.ErrorCode(err) != couponpop.ELocationOutOfRange {
+		t.Fatalf("claim from the store's old place: %v, want %s", err, couponpop.ELocationOutOfRange)
+	}
+	f.checkIssued(e.ID, 1)
+}

@@ -37,9 +37,9 @@ type ClaimOptions struct {
 	// only with commit_siblings). A lone claim commits at once. 0 takes
 	// only what is already queued.
 	BatchWait time.Duration
-	// WaitAlone makes every batch wait BatchWait, a lone claim's too: for
-	// tests that need claims in one batch.
-	WaitAlone bool
+	// waitAlone makes every batch wait (tests that need claims in one
+	// batch: WaitAlone in export_test).
+	waitAlone bool
 	// Confirm, when set, must return nil before the claims of a committed
 	// batch are answered: e.g. until a replica has applied the position
 	// (claim-ack=replica). The writer goes on committing meanwhile. An error
@@ -66,7 +66,9 @@ const confirmTimeout = 5 * time.Second
 // of its own, so a refused or failed claim never fails its batch. Oversell
 // cannot happen: the batch grants only while its count of the event stays
 // under the total, the issued count only grows under "issued + taken <=
-// total" (and its CHECK), and (member, event) is unique.
+// total" (and its CHECK), and (member, event) is unique. Once Close has
+// begun, a claim not yet queued is refused with EUNAVAILABLE; one queued is
+// still answered.
 func (db *DB) Claim(ctx context.Context, req ClaimRequest) (ClaimResult, error) {
 	if err := db.claims.closing(); err != nil {
 		return ClaimResult{}, err

@@ -5,6 +5,13 @@ import (
 	"time"
 )
 
+// WaitAlone returns opts with every batch waiting BatchWait for more
+// claims, a lone claim's too: for tests that need claims in one batch.
+func WaitAlone(opts ClaimOptions) ClaimOptions {
+	opts.waitAlone = true
+	return opts
+}
+
 // WaitQueued waits until n claims in all have been queued to db's claim
 // writer since the shard opened: a test queues claims in a known order.
 func WaitQueued(tb testing.TB, db *DB, n int64) {

@@ -149,7 +149,7 @@ func (w *claimWriter) run() {
 		select {
 		case c := <-w.queue:
 			w.taken.Add(1)
-			batch = w.fill(append(batch[:0], c), together || w.opts.WaitAlone)
+			batch = w.fill(append(batch[:0], c), together || w.opts.waitAlone)
 			w.commit(batch)
 			together = len(batch) > 1 || len(w.queue) > 0
 		case <-w.quit:

@@ -492,7 +492,7 @@ func TestCouponOutbox_OneRowPerIssueAndUse(t *testing.T) {
 // an idempotent replay: the history and outbox rows the batch writes are
 // exactly its new coupons, in order, with their claim locations.
 func TestClaimBatch_RecordsFollowTheGrants(t *testing.T) {
-	f := newCouponFixtureWith(t, store.ClaimOptions{BatchWait: 200 * time.Millisecond, WaitAlone: true})
+	f := newCouponFixtureWith(t, store.WaitAlone(store.ClaimOptions{BatchWait: 200 * time.Millisecond}))
 	small := f.event(f.storeA, 3*time.Hour, 3, 0)
 	big := f.event(f.storeB, 3*time.Hour, 100, 0)
 	f.claim(big, 99) // earlier batches, one with a key replayed below
@@ -625,7 +625,7 @@ func (f *couponFixture) checkIssued(eventID int64, want int) {
 // answer cannot be stored is undone with its savepoint, coupon and count,
 // while the claims around it in the same batch are granted.
 func TestClaimBatch_UnrememberedClaimTakesNothing(t *testing.T) {
-	f := newCouponFixtureWith(t, store.ClaimOptions{BatchWait: 200 * time.Millisecond, WaitAlone: true})
+	f := newCouponFixtureWith(t, store.WaitAlone(store.ClaimOptions{BatchWait: 200 * time.Millisecond}))
 	eventID := f.event(f.storeA, 3*time.Hour, 10, 0)
 	f.claim(eventID, 9) // starts the writer
 	if _, err := f.raw(true).Exec(`CREATE TRIGGER refuse_boom BEFORE INSERT ON idempotency_keys WHEN NEW.key = 'boom'

@@ -29,9 +29,6 @@ func WaitTaken(tb testing.TB, db *DB, n int64) {
 // Queued returns how many claims have been queued to db's writer.
 func Queued(db *DB) int64 { return db.claims.queued.Load() }
 
-// QueueLen returns how many claims wait in db's writer queue now.
-func QueueLen(db *DB) int { return len(db.claims.queue) }
-
 func waitCount(tb testing.TB, what string, c interface{ Load() int64 }, n int64) {
 	tb.Helper()
 	deadline := time.Now().Add(10 * time.Second)

@@ -35,7 +35,7 @@ func (tx *claimTx) event(ctx context.Context, id int64) (*batchEvent, error) {
 	if e := tx.events[id]; e != nil {
 		return e, nil
 	}
-	e, err := eventByID(ctx, tx, id)
+	e, err := eventFromRow(tx.stmt(ctx, tx.stmts.event).QueryRowContext(ctx, id), id)
 	if err != nil {
 		return nil, err
 	}
@@ -197,8 +197,10 @@ func errMessage(err error) string {
 }
 
 // claimStmts are the writer's prepared statements, prepared on the
-// single-connection write pool before the first batch.
+// single-connection write pool before the first batch: those every batch
+// runs (event, position) and those every claim runs.
 type claimStmts struct {
+	event, position               *sql.Stmt
 	take, insert, history, outbox *sql.Stmt
 }
 
@@ -215,6 +217,8 @@ func (s *claimStmts) prepare(ctx context.Context, pool *sql.DB) error {
 		st, err = pool.PrepareContext(ctx, q)
 		return st
 	}
+	s.event = prep(eventByIDSQL)
+	s.position = prep(advancePositionSQL)
 	// No RETURNING on the claim path: it costs several times a plain
 	// statement.
 	s.take = prep(`UPDATE coupon_events SET issued_count = issued_count + ?1, updated_at = ?2
@@ -235,7 +239,7 @@ func (s *claimStmts) prepare(ctx context.Context, pool *sql.DB) error {
 
 // close closes the statements.
 func (s *claimStmts) close() {
-	for _, st := range []*sql.Stmt{s.take, s.insert, s.history, s.outbox} {
+	for _, st := range []*sql.Stmt{s.event, s.position, s.take, s.insert, s.history, s.outbox} {
 		if st != nil {
 			st.Close()
 		}

@@ -259,7 +259,7 @@ func (w *claimWriter) commitBatch(batch []*pendingClaim) (Position, error) {
 		return 0, fmt.Errorf("begin: %w", err)
 	}
 	tx := &claimTx{Tx: sqlTx, stmts: &w.stmts, now: w.db.now(), events: map[int64]*batchEvent{}}
-	pos, err := inTx(ctx, sqlTx, func() error {
+	pos, err := inTx(ctx, sqlTx, w.stmts.position, func() error {
 		var first int64 // the batch's first new coupon
 		for _, c := range batch {
 			var granted bool

@@ -37,8 +37,17 @@ type queryRower interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
+// eventByIDSQL reads one event by its ID.
+const eventByIDSQL = `SELECT ` + eventColumns + ` FROM coupon_events WHERE id = ?`
+
 func eventByID(ctx context.Context, q queryRower, id int64) (*couponpop.Event, error) {
-	e, err := scanEvent(q.QueryRowContext(ctx, `SELECT `+eventColumns+` FROM coupon_events WHERE id = ?`, id))
+	return eventFromRow(q.QueryRowContext(ctx, eventByIDSQL, id), id)
+}
+
+// eventFromRow scans the row of eventByIDSQL for event id, or returns
+// EVENT_NOT_FOUND.
+func eventFromRow(row *sql.Row, id int64) (*couponpop.Event, error) {
+	e, err := scanEvent(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, couponpop.Errorf(couponpop.EEventNotFound, "event %d not found", id)
 	}

@@ -695,3 +695,36 @@ func TestClaim_WriterChecksRadius(t *testing.T) {
 	}
 	f.checkIssued(e.ID, 1)
 }
+
+// TestClaimBatch_EndedTransactionFailsTheBatch: when SQLite itself ends the
+// batch's transaction at a claim (here a trigger's RAISE(ROLLBACK), as disk
+// full would), every claim of the batch fails and none is committed; the
+// writer goes on with the next batch.
+func TestClaimBatch_EndedTransactionFailsTheBatch(t *testing.T) {
+	f := newCouponFixtureWith(t, store.WaitAlone(store.ClaimOptions{BatchWait: 200 * time.Millisecond}))
+	eventID := f.event(f.storeA, 3*time.Hour, 10, 0)
+	f.claim(eventID, 9)
+	if _, err := f.raw(true).Exec(`CREATE TRIGGER end_tx BEFORE INSERT ON coupons WHEN NEW.member_id = 2
+		BEGIN SELECT RAISE(ROLLBACK, 'the transaction ends here'); END`); err != nil {
+		t.Fatal(err)
+	}
+	errs := make([]chan error, 3)
+	queued := store.Queued(f.db)
+	for i := range errs {
+		errs[i] = make(chan error, 1)
+		go func() {
+			_, err := f.db.Claim(f.ctx, store.ClaimRequest{EventID: eventID, MemberID: int64(i + 1)})
+			errs[i] <- err
+		}()
+		queued++
+		store.WaitQueued(t, f.db, queued) // members 1, 2, 3 in one batch, in order
+	}
+	for i, c := range errs {
+		if err := <-c; err == nil {
+			t.Errorf("claim by member %d succeeded in a batch whose transaction ended", i+1)
+		}
+	}
+	f.checkIssued(eventID, 1)
+	f.claim(eventID, 4) // the next batch commits
+	f.checkIssued(eventID, 2)
+}

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -58,22 +57,15 @@ func newTestServer(t testing.TB, opts ...testOption) *testServer {
 	cfg.Metrics, cfg.Gatherer = server.NewMetrics(reg), reg
 	ctx, cancel := context.WithCancel(context.Background())
 	m := geo.DefaultShardMap()
-	sh := &server.Shards{Map: m, District: map[int]*store.DB{}}
-	storeOpts := store.Options{Now: cfg.Now}
-	var err error
-	if sh.Global, err = store.Open(ctx, filepath.Join(dir, store.FileName(0)), 0, storeOpts); err != nil {
+	opened, err := store.OpenShards(ctx, dir, m.Shards(), func(shard int) store.Options {
+		o := claimOpts
+		o.Observe = cfg.Metrics.ClaimObserver(shard)
+		return store.Options{Now: cfg.Now, Claims: o}
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
-	for _, n := range m.Shards() {
-		db, err := store.Open(ctx, filepath.Join(dir, store.FileName(n)), n, storeOpts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		o := claimOpts
-		o.Observe = cfg.Metrics.ClaimObserver(n)
-		db.SetClaimOptions(o)
-		sh.District[n] = db
-	}
+	sh := &server.Shards{Map: m, Global: opened.Global, District: opened.District}
 	srv, err := server.New(cfg, sh)
 	if err != nil {
 		t.Fatal(err)

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -48,16 +47,11 @@ func startShardNode(t *testing.T, ln net.Listener, held []int, remote map[int][]
 	t.Helper()
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
-	sh := &server.Shards{Map: geo.DefaultShardMap(), District: map[int]*store.DB{}, Remote: remote}
-	var err error
-	if sh.Global, err = store.Open(ctx, filepath.Join(dir, store.FileName(0)), 0, store.Options{}); err != nil {
+	opened, err := store.OpenShards(ctx, dir, held, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
-	for _, n := range held {
-		if sh.District[n], err = store.Open(ctx, filepath.Join(dir, store.FileName(n)), n, store.Options{}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	sh := &server.Shards{Map: geo.DefaultShardMap(), Global: opened.Global, District: opened.District, Remote: remote}
 	srv, err := server.New(server.Config{JWTSecret: []byte(testSecret), BcryptCost: bcrypt.MinCost,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), AdvertiseURL: "http://" + ln.Addr().String()}, sh)
 	if err != nil {

@@ -169,28 +169,15 @@ func openDataDir(cmd *cobra.Command, configPath string, fromFlags Config) (*serv
 // openShards opens shard 0 and every district shard of the map as plain
 // files under the data dir; their claim writers report to metrics, if any.
 func openShards(ctx context.Context, cfg Config, m *geo.ShardMap, metrics *server.Metrics) (*server.Shards, error) {
-	open := func(shard int) (*store.DB, error) {
-		db, err := store.Open(ctx, filepath.Join(cfg.Data, store.FileName(shard)), shard, store.Options{Search: cfg.searchOptions(), BackgroundCheckpoint: cfg.BackgroundCheckpoint})
-		if err == nil {
-			db.SetClaimOptions(store.ClaimOptions{BatchMax: cfg.ClaimBatchMax, BatchWait: cfg.ClaimBatchWait,
-				Observe: metrics.ClaimObserver(shard)})
-		}
-		return db, err
-	}
-	shards := &server.Shards{Map: m, District: map[int]*store.DB{}}
-	var err error
-	if shards.Global, err = open(store.GlobalShard); err != nil {
+	opened, err := store.OpenShards(ctx, cfg.Data, m.Shards(), func(shard int) store.Options {
+		return store.Options{Search: cfg.searchOptions(), BackgroundCheckpoint: cfg.BackgroundCheckpoint,
+			Claims: store.ClaimOptions{BatchMax: cfg.ClaimBatchMax, BatchWait: cfg.ClaimBatchWait,
+				Observe: metrics.ClaimObserver(shard)}}
+	})
+	if err != nil {
 		return nil, err
 	}
-	for _, n := range m.Shards() {
-		db, err := open(n)
-		if err != nil {
-			shards.Close()
-			return nil, err
-		}
-		shards.District[n] = db
-	}
-	return shards, nil
+	return &server.Shards{Map: m, Global: opened.Global, District: opened.District}, nil
 }
 
 // jwtSecret returns the configured secret, else the one kept in the data

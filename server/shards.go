@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/couponpop/couponpop"
 	"github.com/couponpop/couponpop/geo"
@@ -19,6 +20,8 @@ type Shards struct {
 	// Remote lists, for district shards this node does not hold, the app
 	// URLs of the nodes that do.
 	Remote map[int][]string
+
+	nodePick atomic.Uint64 // round-robin over a shard's Remote nodes
 }
 
 // ByID returns the shard that owns id. When another node holds it, the

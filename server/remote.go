@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -27,7 +28,7 @@ const (
 )
 
 // heldElsewhere is the error of a lookup whose shard this node does not
-// hold: the request is answered by a node that does (see writeError).
+// hold: the request is answered by a node that does (see forwardOrFail).
 type heldElsewhere struct {
 	shard int
 	nodes []string
@@ -49,6 +50,18 @@ func (sh *Shards) notHeld(shard int, fallback error) error {
 // by several nodes spread over them.
 func (sh *Shards) pickNode(nodes []string) string {
 	return nodes[sh.nodePick.Add(1)%uint64(len(nodes))]
+}
+
+// forwardOrFail answers a request whose shard lookup failed: when err is
+// heldElsewhere the request goes to a node holding the shard, otherwise err
+// is written as the answer.
+func (s *Server) forwardOrFail(w http.ResponseWriter, r *http.Request, err error) {
+	var elsewhere *heldElsewhere
+	if errors.As(err, &elsewhere) {
+		s.forwardToShard(w, r, elsewhere)
+		return
+	}
+	s.writeError(w, r, err)
 }
 
 // forwardToShard sends the request to a node holding the shard; that node

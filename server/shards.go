@@ -25,7 +25,7 @@ type Shards struct {
 }
 
 // ByID returns the shard that owns id. When another node holds it, the
-// error is a heldElsewhere that writeError answers by forwarding; when no
+// error is a heldElsewhere that forwardOrFail answers by forwarding; when no
 // node does, it is notFound.
 func (sh *Shards) ByID(id int64, notFound *couponpop.Error) (*store.DB, error) {
 	if !couponpop.ValidID(id) {

@@ -1,5 +1,5 @@
-// Package client is a typed client of the CouponPop API, used by the CLI,
-// the benchmarks and the dashboard.
+// Package client is a typed client of the CouponPop API, used by the load
+// generators in bench (couponpop bench) and by the command's tests.
 package client
 
 import (

@@ -68,7 +68,7 @@ type recommendation struct {
 func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) {
 	st, db, err := s.ownStoreFromPath(r, couponpop.EStoreAccessPermissionDenied)
 	if err != nil {
-		s.writeError(w, r, storeNotFound404(err))
+		s.forwardOrFail(w, r, err)
 		return
 	}
 	now := s.now()

@@ -72,14 +72,9 @@ type errorDetail struct {
 }
 
 // writeError answers with the API's error body. Internal errors are logged
-// with their cause and answered without it. An error that names a shard
-// held by other nodes is not answered here: the request goes to them.
+// with their cause and answered without it. It only writes: a handler whose
+// lookup may name a shard held by other nodes calls forwardOrFail instead.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	var elsewhere *heldElsewhere
-	if errors.As(err, &elsewhere) {
-		s.forwardToShard(w, r, elsewhere)
-		return
-	}
 	code := couponpop.ErrorCode(err)
 	status := httpStatus(code)
 	if status >= 500 {

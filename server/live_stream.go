@@ -43,7 +43,7 @@ func newLiveMessage(c store.LiveChange) liveMessage {
 func (s *Server) handleLive(w http.ResponseWriter, r *http.Request) {
 	st, db, err := s.ownStoreFromPath(r, couponpop.EStoreAccessPermissionDenied)
 	if err != nil {
-		s.writeError(w, r, storeNotFound404(err))
+		s.forwardOrFail(w, r, err)
 		return
 	}
 	after, err := lastEventID(r)
@@ -154,14 +154,6 @@ func lastEventID(r *http.Request) (int64, error) {
 	return id, nil
 }
 
-// storeNotFound404 answers an unknown store of the [ext] owner routes
-// (dashboard, live) with 404 rather than v2's 400 STORE_NOT_FOUND.
-func storeNotFound404(err error) error {
-	if couponpop.ErrorCode(err) == couponpop.EStoreNotFound {
-		return couponpop.Errorf(couponpop.ENOTFOUND, "%s", couponpop.ErrorMessage(err))
-	}
-	return err
-}
 
 // sseWriter writes Server-Sent Events through a buffer; every flush has a
 // write deadline so a stalled client cannot hold its handler.

@@ -241,6 +241,7 @@ func TestLive_Access(t *testing.T) {
 		ts.expect(ts.do("GET", url, other, nil), 403, couponpop.EStoreAccessPermissionDenied)
 		ts.expect(ts.do("GET", url, customer, nil), 403, couponpop.EFORBIDDEN)
 		ts.expect(ts.do("GET", url, "", nil), 401, couponpop.EUNAUTHORIZED)
-		ts.expect(ts.do("GET", fmt.Sprintf("/api/v1/owner/stores/%d/%s", storeID+1000, p), other, nil), 404, couponpop.ENOTFOUND)
+		// As every owner store route, v2's 400 STORE_NOT_FOUND.
+		ts.expect(ts.do("GET", fmt.Sprintf("/api/v1/owner/stores/%d/%s", storeID+1000, p), other, nil), 400, couponpop.EStoreNotFound)
 	}
 }

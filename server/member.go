@@ -6,7 +6,6 @@ import (
 	"github.com/couponpop/couponpop"
 	"github.com/couponpop/couponpop/store"
 	"github.com/go-chi/chi/v5"
-	"golang.org/x/crypto/bcrypt"
 )
 
 func (s *Server) memberRoutes(r chi.Router) {
@@ -45,13 +44,13 @@ func (s *Server) handleSignup(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(in.Password), s.bcryptCost)
+	hash, err := s.passwords.hash(in.Password)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	m := &couponpop.Member{Email: in.Email, Username: in.Username, PhoneNumber: in.PhoneNumber,
-		MemberType: in.MemberType, PasswordHash: string(hash)}
+		MemberType: in.MemberType, PasswordHash: hash}
 	if err := s.shards.Global.CreateMember(r.Context(), m); err != nil {
 		s.writeError(w, r, err)
 		return
@@ -59,9 +58,6 @@ func (s *Server) handleSignup(w http.ResponseWriter, r *http.Request) {
 	s.setGlobalPosition(w, r)
 	writeData(w, http.StatusCreated, signupResponse{m.ID, m.Email, m.Username, m.PhoneNumber, m.MemberType})
 }
-
-// dummyHash makes a login for an unknown email cost as much as a real one.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not-a-password-1!"), bcrypt.DefaultCost)
 
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	if !s.writesHere(w, r, store.GlobalShard) {
@@ -78,14 +74,14 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	badLogin := couponpop.Errorf(couponpop.EInvalidCredentials, "email or password is wrong")
 	m, err := s.shards.Global.MemberByEmail(r.Context(), couponpop.NormalEmail(in.Email))
 	if couponpop.ErrorCode(err) == couponpop.EMemberNotFound {
-		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(in.Password))
+		s.passwords.spend(in.Password)
 		s.writeError(w, r, badLogin)
 		return
 	} else if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	if bcrypt.CompareHashAndPassword([]byte(m.PasswordHash), []byte(in.Password)) != nil {
+	if !s.passwords.matches(m.PasswordHash, in.Password) {
 		s.writeError(w, r, badLogin)
 		return
 	}
@@ -271,14 +267,14 @@ func (s *Server) handleUpdateMe(w http.ResponseWriter, r *http.Request) {
 // the new password and ends every other session of the member, on every
 // node; the caller's session stays.
 func (s *Server) changePassword(r *http.Request, m *couponpop.Member, current, password string) error {
-	if bcrypt.CompareHashAndPassword([]byte(m.PasswordHash), []byte(current)) != nil {
+	if !s.passwords.matches(m.PasswordHash, current) {
 		return couponpop.Errorf(couponpop.EInvalidCredentials, "currentPassword is wrong")
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.bcryptCost)
+	hash, err := s.passwords.hash(password)
 	if err != nil {
 		return err
 	}
-	m.PasswordHash = string(hash)
+	m.PasswordHash = hash
 	ctx := r.Context()
 	if err := s.shards.Global.UpdateMemberPassword(ctx, m, callerFrom(ctx).SessionID); err != nil {
 		return err

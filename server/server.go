@@ -66,14 +66,14 @@ type Config struct {
 
 // Server serves the API over the shards this node holds.
 type Server struct {
-	shards     *Shards
-	tokens     *Tokens
-	qr         *qrCodes
-	revoked    *revocations
-	bcryptCost int
-	log        *slog.Logger
-	now        func() time.Time
-	handler    http.Handler
+	shards    *Shards
+	tokens    *Tokens
+	qr        *qrCodes
+	revoked   *revocations
+	passwords *passwordHasher
+	log       *slog.Logger
+	now       func() time.Time
+	handler   http.Handler
 
 	shutdownTimeout time.Duration
 	bodyReadTimeout time.Duration
@@ -130,13 +130,13 @@ func New(cfg Config, shards *Shards) (*Server, error) {
 		return nil, errors.New("server config: Metrics and Gatherer go together")
 	}
 	s := &Server{
-		shards:     shards,
-		tokens:     newTokens(cfg.JWTSecret, cfg.AccessTokenTTL, cfg.RefreshTokenTTL, cfg.Now),
-		qr:         newQRCodes(cfg.JWTSecret),
-		revoked:    newRevocations(cfg.AccessTokenTTL),
-		bcryptCost: cfg.BcryptCost,
-		log:        cfg.Logger,
-		now:        cfg.Now,
+		shards:    shards,
+		tokens:    newTokens(cfg.JWTSecret, cfg.AccessTokenTTL, cfg.RefreshTokenTTL, cfg.Now),
+		qr:        newQRCodes(cfg.JWTSecret),
+		revoked:   newRevocations(cfg.AccessTokenTTL),
+		passwords: newPasswordHasher(cfg.BcryptCost),
+		log:       cfg.Logger,
+		now:       cfg.Now,
 
 		shutdownTimeout: cfg.ShutdownTimeout,
 		bodyReadTimeout: cfg.BodyReadTimeout,

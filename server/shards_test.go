@@ -25,6 +25,7 @@ import (
 // the other node as the holder of the rest.
 type shardNode struct {
 	*testServer
+	srv  *server.Server
 	stop func() // stops serving, as if the node went away
 }
 
@@ -74,7 +75,7 @@ func startShardNode(t *testing.T, ln net.Listener, held []int, remote map[int][]
 	ts := &testServer{t: t, URL: "http://" + ln.Addr().String(), Shards: sh,
 		client: &http.Client{Timeout: 30 * time.Second}}
 	ts.waitHealthy()
-	return &shardNode{ts, stop}
+	return &shardNode{ts, srv, stop}
 }
 
 // Stores within 1 km of a point on the Han between Mapo (shard 1) and

@@ -95,13 +95,14 @@ func defaultConfig() Config {
 }
 
 // loadFile reads a YAML config strictly: an unknown key is an error that
-// names it.
+// names it. ${NAME} is replaced from the environment first (expandEnv); any
+// other '$' is kept.
 func (c *Config) loadFile(path string) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return fmt.Errorf("read config: %w", err)
 	}
-	dec := yaml.NewDecoder(strings.NewReader(os.ExpandEnv(string(data))))
+	dec := yaml.NewDecoder(strings.NewReader(expandEnv(string(data), os.Getenv)))
 	dec.KnownFields(true)
 	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
 		return fmt.Errorf("config %s: %w", path, err)

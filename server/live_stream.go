@@ -154,7 +154,6 @@ func lastEventID(r *http.Request) (int64, error) {
 	return id, nil
 }
 
-
 // sseWriter writes Server-Sent Events through a buffer; every flush has a
 // write deadline so a stalled client cannot hold its handler.
 type sseWriter struct {

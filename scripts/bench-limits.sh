@@ -12,28 +12,11 @@ set -euo pipefail
 bin=$1 rounds=${2:-5} duration=${3:-10s} clients=${4:-1000}
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib/bench.sh"
 
-serve() { # port dir flags...
-	local port=$1 dir=$2
-	shift 2
-	"$bin" serve --addr "127.0.0.1:$port" --data "$dir" --log-level warn "$@" &
-	for _ in $(seq 150); do curl -fs "127.0.0.1:$port/healthz" >/dev/null && return; sleep 0.1; done
-	echo "server on :$port did not start" >&2
-	exit 1
-}
 
-table() { # name round: keep the scenario rows of a bench table
-	awk -v n="$1" -v r="$2" '
-		/^scenario/ { t = 1; next }
-		t && NF >= 9 && $0 !~ /^writer/ {
-			name = $1; i = 2
-			while ($i !~ /^[0-9]+$/) { name = name "_" $i; i++ }
-			print n, r, name, $(i+3), $(i+7)
-		}
-		/^$/ { t = 0 }'
-}
 
-echo "# $(date -u +%FT%TZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
+machine
 echo "# name round scenario ok/s p99"
 port=18600
 for round in $(seq "$rounds"); do
@@ -41,7 +24,7 @@ for round in $(seq "$rounds"); do
 		flags=()
 		[ "$name" = off ] && flags=(--rate-limits=false)
 		port=$((port + 1))
-		serve "$port" "$work/$name$round" "${flags[@]}"
+		serve "$bin" "$port" "$work/$name$round" "${flags[@]}"
 		"$bin" bench claims --url "http://127.0.0.1:$port" --data "$work/$name$round" \
 			--scenarios healthz,throughput --duration "$duration" --clients "$clients" 2>/dev/null | table "$name" "$round"
 		kill %1; wait %1 2>/dev/null || true

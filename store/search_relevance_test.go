@@ -263,7 +263,7 @@ func (b *baselineIndex) rank(ctx context.Context, query string) ([]string, error
 }
 
 // Thresholds of TestSearch_Relevance, set from the measurements in
-// BENCHMARKS.md ("Search") a little below what was measured, so a change
+// docs/benchmarks-history.md ("Search") a little below what was measured, so a change
 // that makes search worse fails.
 const (
 	minKeywordRecall, minKeywordNDCG = 0.78, 0.77 // measured 0.803, 0.795 (bm25() with b = 0.75: 0.807, 0.794)

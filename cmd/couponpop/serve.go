@@ -104,7 +104,7 @@ func tuneRuntime(log *slog.Logger) {
 	if os.Getenv("GOGC") == "" {
 		// The server's live heap is small and short-lived garbage is most of
 		// what it allocates: collecting at 5× the live heap instead of 2×
-		// gave ~8% more claims/s (BENCHMARKS.md). GOGC overrides it.
+		// gave ~8% more claims/s (docs/benchmarks-history.md). GOGC overrides it.
 		debug.SetGCPercent(400)
 	}
 	if os.Getenv("GOMAXPROCS") == "" {
@@ -112,7 +112,7 @@ func tuneRuntime(log *slog.Logger) {
 		// one waits for a free P: with twice as many Ps as CPUs, the claim
 		// writer and the readers find one, and the OS shares the CPUs among
 		// the threads. On 2 CPUs: 4–26% more claims/s and half the nearby
-		// p99 (BENCHMARKS.md, "GOMAXPROCS"). GOMAXPROCS overrides it.
+		// p99 (docs/benchmarks-history.md, "GOMAXPROCS"). GOMAXPROCS overrides it.
 		runtime.GOMAXPROCS(2 * runtime.GOMAXPROCS(0))
 	}
 	log.Info("go runtime", "gomaxprocs", runtime.GOMAXPROCS(0), "cpus", runtime.NumCPU())

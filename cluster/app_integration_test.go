@@ -43,6 +43,7 @@ type fakeNodeConfig struct {
 	AdvertiseURL string `yaml:"advertise-url"`
 	ShardMap     string `yaml:"shard-map"`
 	JWTSecret    string `yaml:"jwt-secret"`
+	AdminToken   string `yaml:"admin-token"`
 	Shards       []struct {
 		ID        int      `yaml:"id"`
 		Dir       string   `yaml:"dir"`

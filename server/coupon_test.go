@@ -197,9 +197,9 @@ func TestCoupon_Get(t *testing.T) {
 	ts.expect(ts.do("GET", couponPath(couponID), stranger, nil), 403, couponpop.ECouponAccessDenied)
 	ts.expect(ts.do("GET", couponPath(couponID), owner, nil), 403, couponpop.ECouponAccessDenied)
 	ts.expect(ts.do("GET", couponPath(couponID), "", nil), 401, couponpop.EUNAUTHORIZED)
-	ts.expect(ts.do("GET", couponPath(couponpop.MakeID(1, 999_999)), holder, nil), 404, couponpop.ECouponNotFound)
-	ts.expect(ts.do("GET", couponPath(couponpop.MakeID(4, 1)), holder, nil), 404, couponpop.ECouponNotFound)
-	ts.expect(ts.do("GET", couponPath(couponpop.MakeID(77, 1)), holder, nil), 404, couponpop.ECouponNotFound)
+	ts.expect(ts.do("GET", couponPath(couponpop.MakeID(1, 999_999)), holder, nil), 400, couponpop.ECouponNotFound)
+	ts.expect(ts.do("GET", couponPath(couponpop.MakeID(4, 1)), holder, nil), 400, couponpop.ECouponNotFound)
+	ts.expect(ts.do("GET", couponPath(couponpop.MakeID(77, 1)), holder, nil), 400, couponpop.ECouponNotFound)
 	ts.expect(ts.do("GET", "/api/v1/coupons/abc", holder, nil), 400, couponpop.EINVALID)
 
 	// Once used: USED, usedAt set, no code.

@@ -248,6 +248,9 @@ func (s *Server) handleUpdateStore(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleDeleteStore(w http.ResponseWriter, r *http.Request) {
 	st, db, err := s.ownStoreFromPath(r, couponpop.EStoreDeletePermissionDenied)
+	if couponpop.ErrorCode(err) == couponpop.EStoreNotFound {
+		err = s.deletedStoreError(r, err)
+	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -256,10 +259,38 @@ func (s *Server) handleDeleteStore(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pos, err := db.DeleteStore(r.Context(), st.ID)
+	if couponpop.ErrorCode(err) == couponpop.EStoreNotFound {
+		// Deleted since we read it (by the owner: nobody else may).
+		err = couponpop.Errorf(couponpop.EStoreAlreadyDeleted, "store %d is already deleted", st.ID)
+	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	setPosition(w, db.Shard(), pos)
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// deletedStoreError tells a delete of a store that is not found apart from
+// one of a store already deleted, as v2 did: STORE_ALREADY_DELETED for the
+// owner, STORE_DELETE_PERMISSION_DENIED for anyone else. notFound is
+// returned when no store ever had the id.
+func (s *Server) deletedStoreError(r *http.Request, notFound error) error {
+	id, err := pathID(chi.URLParam(r, "storeId"), "storeId")
+	if err != nil {
+		return notFound
+	}
+	db, err := s.shards.ByID(id, couponpop.Errorf(couponpop.EStoreNotFound, "store %d not found", id))
+	if err != nil {
+		return err
+	}
+	owner, err := db.DeletedStoreOwner(r.Context(), id)
+	switch {
+	case err != nil:
+		return err
+	case owner != callerFrom(r.Context()).MemberID:
+		return couponpop.Errorf(couponpop.EStoreDeletePermissionDenied, "store %d belongs to another owner", id)
+	default:
+		return couponpop.Errorf(couponpop.EStoreAlreadyDeleted, "store %d is already deleted", id)
+	}
 }

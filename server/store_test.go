@@ -409,8 +409,8 @@ func TestOwnStore_GetUpdateDelete(t *testing.T) {
 	ts.expect(ts.do("GET", path, owner, nil), 400, "STORE_NOT_FOUND")
 	ts.expect(ts.do("GET", fmt.Sprintf("/api/v1/stores/%d", created.ID), customer, nil), 400, "STORE_NOT_FOUND")
 	ts.expect(ts.do("PUT", path, owner, replacement), 400, "STORE_NOT_FOUND")
-	ts.expect(ts.do("DELETE", path, owner, nil), 400, "STORE_NOT_FOUND")
-	ts.expect(ts.do("DELETE", path, other, nil), 400, "STORE_NOT_FOUND")
+	ts.expect(ts.do("DELETE", path, owner, nil), 400, "STORE_ALREADY_DELETED")
+	ts.expect(ts.do("DELETE", path, other, nil), 403, "STORE_DELETE_PERMISSION_DENIED")
 	if ids := rowIDs(ts.nearby(customer, nearbyQuery(newLat, newLng, "radius", "20"))); slices.Contains(ids, created.ID) {
 		t.Errorf("deleted store still nearby: %v", ids)
 	}

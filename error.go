@@ -99,16 +99,23 @@ func (p *Problems) AddKo(cond bool, korean, format string, args ...any) {
 }
 
 // Err returns nil when there are no problems, else an EINVALID *Error. Its
-// Korean message falls back to English for a problem without Korean text.
+// Korean message falls back to English for a problem without Korean text,
+// and is empty when no problem has any.
 func (p Problems) Err() error {
 	if len(p) == 0 {
 		return nil
 	}
 	en, ko := make([]string, len(p)), make([]string, len(p))
+	anyKorean := false
 	for i, pr := range p {
 		en[i], ko[i] = pr.English, cmp.Or(pr.Korean, pr.English)
+		anyKorean = anyKorean || pr.Korean != ""
 	}
-	return &Error{Code: EINVALID, Message: strings.Join(en, "\n"), Korean: strings.Join(ko, "\n")}
+	e := &Error{Code: EINVALID, Message: strings.Join(en, "\n")}
+	if anyKorean {
+		e.Korean = strings.Join(ko, "\n")
+	}
+	return e
 }
 
 // Errork returns an *Error with a Korean message beside the English one.

@@ -163,6 +163,9 @@ func (ts *testServer) do(method, path, token string, body any, headers ...string
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	// Messages are Korean by default; most tests read the English ones.
+	// A test of the default sends "Accept-Language", "".
+	req.Header.Set("Accept-Language", "en")
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}

@@ -159,7 +159,7 @@ func (s *Server) handleGetCoupon(w http.ResponseWriter, r *http.Request) {
 	}
 	if now := s.now(); c.Status == couponpop.CouponIssued && now.Before(c.ExpireAt) {
 		code, exp := s.qr.issue(c.ID, now)
-		out.QRCode = &qrCodeResponse{URL: "https://couponpop.com/q/" + code,
+		out.QRCode = &qrCodeResponse{URL: qrURLPrefix + code,
 			Message: qrMessage(r), Code: code,
 			ExpiresAt: couponpop.Time{Time: exp}}
 	}

@@ -117,13 +117,43 @@ func (s *Server) handleNearbyStores(w http.ResponseWriter, r *http.Request) {
 	writeGathered(w, out[:min(len(out), limit)], missing)
 }
 
+// storeDetail is the StoreDetail members read at /stores/{storeId}: v2's
+// fields (imageUrl, name, description, storeCategory, address, dong, the
+// opening hours) and ours (id, latitude, longitude, phone). Never the
+// owner's identity or business number: those are in the owner's own
+// StoreResponse at /owner/stores/{storeId}.
+type storeDetail struct {
+	ID               int64   `json:"id"`
+	ImageURL         string  `json:"imageUrl"`
+	Name             string  `json:"name"`
+	Description      string  `json:"description"`
+	StoreCategory    string  `json:"storeCategory"`
+	Address          string  `json:"address"`
+	Dong             string  `json:"dong"`
+	WeekdayOpenTime  string  `json:"weekdayOpenTime"`
+	WeekdayCloseTime string  `json:"weekdayCloseTime"`
+	WeekendOpenTime  string  `json:"weekendOpenTime"`
+	WeekendCloseTime string  `json:"weekendCloseTime"`
+	Latitude         float64 `json:"latitude"`
+	Longitude        float64 `json:"longitude"`
+	Phone            string  `json:"phone"`
+}
+
+func newStoreDetail(st *couponpop.Store) storeDetail {
+	return storeDetail{ID: st.ID, ImageURL: st.ImageURL, Name: st.Name, Description: st.Description,
+		StoreCategory: st.StoreCategory, Address: st.Address, Dong: st.Dong,
+		WeekdayOpenTime: st.WeekdayOpenTime, WeekdayCloseTime: st.WeekdayCloseTime,
+		WeekendOpenTime: st.WeekendOpenTime, WeekendCloseTime: st.WeekendCloseTime,
+		Latitude: st.Latitude, Longitude: st.Longitude, Phone: st.Phone}
+}
+
 func (s *Server) handleGetStore(w http.ResponseWriter, r *http.Request) {
 	st, _, err := s.storeFromPath(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeData(w, http.StatusOK, newStoreResponse(st))
+	writeData(w, http.StatusOK, newStoreDetail(st))
 }
 
 // storeFromPath loads the store named by {storeId}.

@@ -142,7 +142,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	hs := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	go func() { errc <- hs.Serve(apiErrorListener{ln}) }()
 	s.log.Info("serving", "addr", ln.Addr().String())
 	defer s.forwardTransport.CloseIdleConnections()
 	select {
@@ -186,9 +186,12 @@ func (s *Server) routes(metrics prometheus.Gatherer) http.Handler {
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, couponpop.Errorf(couponpop.ENOTFOUND, "no route %s %s", r.Method, r.URL.Path))
 	})
-	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+	var routeTable *chi.Mux // filled in below, once every route is known
+	methodNotAllowed := func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", allowHeader(routeTable, r.URL.Path))
 		s.writeError(w, r, couponpop.Errorf(eMethodNotAllowed, "%s is not allowed on %s", r.Method, r.URL.Path))
-	})
+	}
+	r.MethodNotAllowed(methodNotAllowed)
 	r.Get("/healthz", s.handleHealthz)
 	r.Get("/readyz", s.handleReadyz)
 	r.Method(http.MethodGet, "/metrics", promhttp.HandlerFor(metrics, promhttp.HandlerOpts{
@@ -199,9 +202,7 @@ func (s *Server) routes(metrics prometheus.Gatherer) http.Handler {
 		r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 			s.writeError(w, r, couponpop.Errorf(couponpop.ENOTFOUND, "no route %s %s", r.Method, r.URL.Path))
 		})
-		r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-			s.writeError(w, r, couponpop.Errorf(eMethodNotAllowed, "%s is not allowed on %s", r.Method, r.URL.Path))
-		})
+		r.MethodNotAllowed(methodNotAllowed)
 		s.memberRoutes(r)
 		s.storeRoutes(r)
 		s.eventRoutes(r)
@@ -209,6 +210,7 @@ func (s *Server) routes(metrics prometheus.Gatherer) http.Handler {
 		s.mapRoutes(r)
 		s.searchRoutes(r)
 	})
+	routeTable = flatRoutes(r)
 	return r
 }
 

@@ -30,7 +30,9 @@ type testServer struct {
 	t      testing.TB
 	URL    string
 	Shards *server.Shards
-	client *http.Client
+	// Handler is the server's router (chi.Walk lists its routes).
+	Handler http.Handler
+	client  *http.Client
 }
 
 type testOption func(*server.Config, *store.ClaimOptions)
@@ -83,7 +85,7 @@ func newTestServer(t testing.TB, opts ...testOption) *testServer {
 	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ctx, ln) }()
-	ts := &testServer{t: t, URL: "http://" + ln.Addr().String(), Shards: sh,
+	ts := &testServer{t: t, URL: "http://" + ln.Addr().String(), Shards: sh, Handler: srv.Handler(),
 		client: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 256}}}
 	t.Cleanup(func() {
 		cancel()

@@ -233,14 +233,14 @@ func TestCoupon_UseChecksInOrder(t *testing.T) {
 		"garbage",
 		"abc.def",
 		".",
-		body,                               // no signature
-		replaceAt(body, 10) + "." + sig,    // coupon id changed
-		replaceAt(body, 20) + "." + sig,    // expiry changed
-		body + "." + replaceAt(sig, 3),     // signature changed
-		bodyB + "." + sig,                  // another coupon's body, this signature
-		codeA[:len(codeA)-4],               // truncated
-		body + "A." + sig,                  // longer body
-		"https://couponpop.com/q/" + codeA, // the URL, not the code
+		body,                              // no signature
+		replaceAt(body, 10) + "." + sig,   // coupon id changed
+		replaceAt(body, 20) + "." + sig,   // expiry changed
+		body + "." + replaceAt(sig, 3),    // signature changed
+		bodyB + "." + sig,                 // another coupon's body, this signature
+		codeA[:len(codeA)-4],              // truncated
+		body + "A." + sig,                 // longer body
+		"https://couponpop.com/q/" + body, // the URL of a code without signature
 	} {
 		ts.expect(ts.useCoupon(alice, bad, ca, storeA), 400, couponpop.ECouponInvalidTempCode)
 	}

@@ -3,7 +3,7 @@
 TAGS := sqlite_fts5
 GO   ?= go
 
-.PHONY: run test test-short bench build vet fmt
+.PHONY: run test test-short bench build vet fmt fuzz
 
 ## run: start a single node with demo data on http://127.0.0.1:8080
 run:
@@ -17,6 +17,16 @@ test:
 ## test-short: unit and HTTP tests only
 test-short:
 	$(GO) test -tags $(TAGS) ./...
+
+## fuzz: each fuzz target for FUZZTIME (their seeds in testdata/fuzz run in test)
+FUZZTIME ?= 10s
+fuzz:
+	@for pkg in . ./server; do \
+		for target in $$($(GO) test -tags $(TAGS) -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+			echo "fuzz $$pkg $$target"; \
+			$(GO) test -tags $(TAGS) -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) -parallel 2 $$pkg || exit 1; \
+		done; \
+	done
 
 ## bench: the Go benchmarks of BENCHMARKS.md and docs/benchmarks-history.md
 bench:

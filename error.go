@@ -4,6 +4,7 @@
 package couponpop
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"strings"
@@ -25,10 +26,13 @@ const (
 )
 
 // Error is an application error: a code from the API contract and a message
-// a person can act on.
+// a person can act on, in English. Korean, when set, is the same message in
+// Korean (the API's default language); when empty the server shows the
+// code's own Korean text.
 type Error struct {
 	Code    string
 	Message string
+	Korean  string
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message) }
@@ -62,21 +66,59 @@ func ErrorMessage(err error) string {
 	return "internal error"
 }
 
+// ErrorKorean returns the Korean message of the first *Error in err's
+// chain, "" when it has none.
+func ErrorKorean(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Korean
+	}
+	return ""
+}
+
 // Problems collects validation failures; Err joins them with "\n" as the API
 // asks, under one code.
-type Problems []string
+type Problems []Problem
 
-// Add records a failure when cond is true.
+// Problem is one validation failure, in English and, when known, Korean.
+type Problem struct{ English, Korean string }
+
+// Add records a failure when cond is true, in English only.
 func (p *Problems) Add(cond bool, format string, args ...any) {
 	if cond {
-		*p = append(*p, fmt.Sprintf(format, args...))
+		*p = append(*p, Problem{English: fmt.Sprintf(format, args...)})
 	}
 }
 
-// Err returns nil when there are no problems, else an EINVALID *Error.
+// AddKo records a failure when cond is true, with its Korean text (v2's
+// validation message where v2 had one).
+func (p *Problems) AddKo(cond bool, korean, format string, args ...any) {
+	if cond {
+		*p = append(*p, Problem{English: fmt.Sprintf(format, args...), Korean: korean})
+	}
+}
+
+// Err returns nil when there are no problems, else an EINVALID *Error. Its
+// Korean message falls back to English for a problem without Korean text,
+// and is empty when no problem has any.
 func (p Problems) Err() error {
 	if len(p) == 0 {
 		return nil
 	}
-	return &Error{Code: EINVALID, Message: strings.Join(p, "\n")}
+	en, ko := make([]string, len(p)), make([]string, len(p))
+	anyKorean := false
+	for i, pr := range p {
+		en[i], ko[i] = pr.English, cmp.Or(pr.Korean, pr.English)
+		anyKorean = anyKorean || pr.Korean != ""
+	}
+	e := &Error{Code: EINVALID, Message: strings.Join(en, "\n")}
+	if anyKorean {
+		e.Korean = strings.Join(ko, "\n")
+	}
+	return e
+}
+
+// Errork returns an *Error with a Korean message beside the English one.
+func Errork(code, korean, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Korean: korean}
 }

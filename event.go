@@ -34,6 +34,13 @@ const (
 	EEventNotActive        = "EVENT_NOT_ACTIVE"
 )
 
+// Limits on an event's input.
+const (
+	MaxEventNameLen = 100
+	MinEventYear    = 2000
+	MaxEventYear    = 2999
+)
+
 // MaxEventDuration is the longest an event may run, exactly.
 const MaxEventDuration = 48 * time.Hour
 
@@ -62,16 +69,27 @@ func (in *EventInput) Validate() error {
 	in.EventStartAt.Time = in.EventStartAt.Truncate(time.Second)
 	in.EventEndAt.Time = in.EventEndAt.Truncate(time.Second)
 	var p Problems
-	p.Add(!ValidID(in.StoreID), "storeId is required")
-	p.Add(in.Name == "" || utf8.RuneCountInString(in.Name) > 100, "name is required (at most 100 characters)")
-	p.Add(in.EventStartAt.IsZero(), "eventStartAt is required")
-	p.Add(in.EventEndAt.IsZero(), "eventEndAt is required")
-	p.Add(in.TotalCount < 1 || in.TotalCount > 1_000_000, "totalCount must be from 1 to 1000000")
+	p.AddKo(!ValidID(in.StoreID), "매장 ID는 필수입니다.", "storeId is required")
+	p.AddKo(in.Name == "", "이벤트명은 필수입니다.", "name is required")
+	p.AddKo(utf8.RuneCountInString(in.Name) > MaxEventNameLen, "이벤트명은 100자를 초과할 수 없습니다.", "name must be at most %d characters", MaxEventNameLen)
+	p.AddKo(!CleanName(in.Name), "이벤트명에 제어 문자를 쓸 수 없습니다.", "name must not contain control characters")
+	p.AddKo(in.EventStartAt.IsZero(), "이벤트 시작 시간은 필수입니다.", "eventStartAt is required")
+	p.AddKo(in.EventEndAt.IsZero(), "이벤트 종료 시간은 필수입니다.", "eventEndAt is required")
+	for _, f := range []struct {
+		name string
+		t    time.Time
+	}{{"eventStartAt", in.EventStartAt.Time}, {"eventEndAt", in.EventEndAt.Time}} {
+		y := f.t.In(Seoul).Year()
+		p.AddKo(!f.t.IsZero() && (y < MinEventYear || y > MaxEventYear), "이벤트 시간은 2000년부터 2999년 사이여야 합니다.",
+			"%s must be in the years %d to %d", f.name, MinEventYear, MaxEventYear)
+	}
+	p.AddKo(in.TotalCount < 1, "쿠폰 총 발급 수량은 1 이상이어야 합니다.", "totalCount must be from 1 to 1000000")
+	p.AddKo(in.TotalCount > 1_000_000, "쿠폰 총 발급 수량은 1000000 이하여야 합니다.", "totalCount must be from 1 to 1000000")
 	if r := in.ClaimRadiusMeters; r != nil {
-		p.Add(!(*r > 0 && *r <= 20_000), "claimRadiusMeters must be more than 0 and at most 20000")
+		p.AddKo(!(*r > 0 && *r <= 20_000), "claimRadiusMeters는 0보다 크고 20000 이하여야 합니다.", "claimRadiusMeters must be more than 0 and at most 20000")
 	}
 	if h := in.CouponValidHours; h != nil {
-		p.Add(*h < 1 || *h > 24*365, "couponValidHours must be from 1 to 8760")
+		p.AddKo(*h < 1 || *h > 24*365, "couponValidHours는 1부터 8760 사이여야 합니다.", "couponValidHours must be from 1 to 8760")
 	}
 	if err := p.Err(); err != nil {
 		return err
@@ -81,6 +99,15 @@ func (in *EventInput) Validate() error {
 	}
 	if in.EventEndAt.Sub(in.EventStartAt.Time) > MaxEventDuration {
 		return Errorf(EEventDurationExceeded, "an event may last at most 48 hours")
+	}
+	return nil
+}
+
+// CheckNotOver refuses an event whose end is not after now: it could never
+// issue a coupon. A start in the past is fine; the event starts at once.
+func (in *EventInput) CheckNotOver(now time.Time) error {
+	if !in.EventEndAt.After(now) {
+		return Errork(EINVALID, "이벤트 종료 시간이 이미 지났습니다.", "eventEndAt %s has already passed", FormatTime(in.EventEndAt.Time))
 	}
 	return nil
 }

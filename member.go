@@ -56,11 +56,12 @@ func (s *Signup) Validate() error {
 		return Errorf(EFORBIDDEN, "ADMIN accounts cannot sign up")
 	}
 	var p Problems
-	p.Add(!validEmail(s.Email), "email must be a valid address")
-	p.Add(!validUsername(s.Username), "username must be 2 to 50 characters")
-	p.Add(!ValidPassword(s.Password), "password must be 8 to 15 characters with a letter, a digit and one of @$!%%*?&")
-	p.Add(!validPhone(s.PhoneNumber), "phoneNumber must be 10 or 11 digits")
-	p.Add(s.MemberType != MemberOwner && s.MemberType != MemberCustomer, "memberType must be OWNER or CUSTOMER")
+	p.AddKo(!validEmail(s.Email), "올바른 이메일 형식이 아닙니다.", "email must be a valid address")
+	p.AddKo(!validUsername(s.Username), "사용자 이름은 2자 이상 50자 이하로 입력해주세요.", "username must be 2 to 50 characters")
+	p.AddKo(!ValidPassword(s.Password), "비밀번호는 8~15자리의 영문, 숫자, 특수문자 조합이어야 합니다.",
+		"password must be 8 to 15 characters with a letter, a digit and one of @$!%%*?&")
+	p.AddKo(!validPhone(s.PhoneNumber), "전화번호는 10자리 또는 11자리 숫자여야 합니다.", "phoneNumber must be 10 or 11 digits")
+	p.AddKo(s.MemberType != MemberOwner && s.MemberType != MemberCustomer, "회원 유형을 확인해주세요.", "memberType must be OWNER or CUSTOMER")
 	if err := p.Err(); err != nil {
 		return err
 	}
@@ -167,7 +168,7 @@ func validEmail(s string) bool {
 }
 
 func validPhone(s string) bool {
-	s = strings.ReplaceAll(s, "-", "")
+	s = NormalPhone(s)
 	return (len(s) == 10 || len(s) == 11) && allDigits(s)
 }
 

@@ -15,9 +15,17 @@ const localLayout = "2006-01-02T15:04:05"
 
 // ParseTime reads an API time: Seoul local without offset
 // ("2025-10-25T12:00:00", optional fraction) or RFC 3339 with an offset.
+// Seconds may be left out ("2026-12-24T14:00", as HTML datetime inputs and
+// v2's LocalDateTime accepted).
 func ParseTime(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, nil
+	}
+	if len(s) == len("2006-01-02T15:04") {
+		return time.ParseInLocation("2006-01-02T15:04", s, Seoul)
+	}
+	if t, err := time.Parse("2006-01-02T15:04Z07:00", s); err == nil {
 		return t, nil
 	}
 	return time.ParseInLocation(localLayout+".999999999", s, Seoul)
@@ -42,7 +50,7 @@ func (t Time) MarshalJSON() ([]byte, error) {
 func (t *Time) UnmarshalJSON(b []byte) error {
 	var s *string
 	if err := json.Unmarshal(b, &s); err != nil {
-		return Errorf(EINVALID, "time must be a string like 2025-10-25T12:00:00")
+		return Errork(EINVALID, "시간은 2025-10-25T12:00:00 형식의 문자열이어야 합니다.", "time must be a string like 2025-10-25T12:00:00")
 	}
 	if s == nil || *s == "" {
 		t.Time = time.Time{}
@@ -50,7 +58,7 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 	}
 	v, err := ParseTime(*s)
 	if err != nil {
-		return Errorf(EINVALID, "invalid time %q: want 2025-10-25T12:00:00", *s)
+		return Errork(EINVALID, "시간은 2025-10-25T12:00:00 형식이어야 합니다.", "invalid time %q: want 2025-10-25T12:00:00", *s)
 	}
 	t.Time = v
 	return nil

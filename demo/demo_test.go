@@ -272,3 +272,20 @@ func TestBusinessNumberCheckDigit(t *testing.T) {
 		t.Errorf("brnCheck(105123456) = %d, want 4", got)
 	}
 }
+
+func TestTemplatesFitStores(t *testing.T) {
+	tpls := EventTemplates()
+	for _, s := range Stores() {
+		fits := TemplatesFor(tpls, s.StoreCategory, s.Name)
+		if len(fits) == 0 {
+			t.Errorf("%s (%s): no event fits", s.Name, s.StoreCategory)
+		}
+	}
+	for store, want := range map[string]string{"네네치킨 망원역점": "치킨 한 마리 5,000원 할인", "서교동 초밥": "초밥 세트 15% 할인",
+		"도미노피자 연남점": "피자 라지 사이즈 업그레이드", "키요 라멘": "면 곱빼기 무료"} {
+		fits := TemplatesFor(tpls, couponpop.CategoryFood, store)
+		if len(fits) != 1 || fits[0].Name != want {
+			t.Errorf("%s: %v, want only %q", store, fits, want)
+		}
+	}
+}

@@ -247,12 +247,18 @@ func requireMember(s *Server) func(http.Handler) http.Handler {
 	}
 }
 
-// requireRole refuses members of any other type.
+// requireRole refuses members of any other type with ACCESS_DENIED.
 func requireRole(s *Server, memberType string) func(http.Handler) http.Handler {
+	return requireRoleCode(s, memberType, couponpop.EFORBIDDEN)
+}
+
+// requireRoleCode refuses members of any other type with the given code
+// (v2's store service said ADMIN_PERMISSION_REQUIRED on its admin routes).
+func requireRoleCode(s *Server, memberType, code string) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if c := callerFrom(r.Context()); c == nil || c.MemberType != memberType {
-				s.writeError(w, r, couponpop.Errorf(couponpop.EFORBIDDEN, "only %s members may do this", memberType))
+				s.writeError(w, r, couponpop.Errorf(code, "only %s members may do this", memberType))
 				return
 			}
 			next.ServeHTTP(w, r)

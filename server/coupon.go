@@ -159,8 +159,8 @@ func (s *Server) handleGetCoupon(w http.ResponseWriter, r *http.Request) {
 	}
 	if now := s.now(); c.Status == couponpop.CouponIssued && now.Before(c.ExpireAt) {
 		code, exp := s.qr.issue(c.ID, now)
-		out.QRCode = &qrCodeResponse{URL: "https://couponpop.com/q/" + code,
-			Message: "Show this code at the counter; it works once, for 10 minutes.", Code: code,
+		out.QRCode = &qrCodeResponse{URL: qrURLPrefix + code,
+			Message: qrMessage(r), Code: code,
 			ExpiresAt: couponpop.Time{Time: exp}}
 	}
 	writeData(w, http.StatusOK, out)

@@ -197,9 +197,9 @@ func TestCoupon_Get(t *testing.T) {
 	ts.expect(ts.do("GET", couponPath(couponID), stranger, nil), 403, couponpop.ECouponAccessDenied)
 	ts.expect(ts.do("GET", couponPath(couponID), owner, nil), 403, couponpop.ECouponAccessDenied)
 	ts.expect(ts.do("GET", couponPath(couponID), "", nil), 401, couponpop.EUNAUTHORIZED)
-	ts.expect(ts.do("GET", couponPath(couponpop.MakeID(1, 999_999)), holder, nil), 404, couponpop.ECouponNotFound)
-	ts.expect(ts.do("GET", couponPath(couponpop.MakeID(4, 1)), holder, nil), 404, couponpop.ECouponNotFound)
-	ts.expect(ts.do("GET", couponPath(couponpop.MakeID(77, 1)), holder, nil), 404, couponpop.ECouponNotFound)
+	ts.expect(ts.do("GET", couponPath(couponpop.MakeID(1, 999_999)), holder, nil), 400, couponpop.ECouponNotFound)
+	ts.expect(ts.do("GET", couponPath(couponpop.MakeID(4, 1)), holder, nil), 400, couponpop.ECouponNotFound)
+	ts.expect(ts.do("GET", couponPath(couponpop.MakeID(77, 1)), holder, nil), 400, couponpop.ECouponNotFound)
 	ts.expect(ts.do("GET", "/api/v1/coupons/abc", holder, nil), 400, couponpop.EINVALID)
 
 	// Once used: USED, usedAt set, no code.
@@ -233,14 +233,14 @@ func TestCoupon_UseChecksInOrder(t *testing.T) {
 		"garbage",
 		"abc.def",
 		".",
-		body,                               // no signature
-		replaceAt(body, 10) + "." + sig,    // coupon id changed
-		replaceAt(body, 20) + "." + sig,    // expiry changed
-		body + "." + replaceAt(sig, 3),     // signature changed
-		bodyB + "." + sig,                  // another coupon's body, this signature
-		codeA[:len(codeA)-4],               // truncated
-		body + "A." + sig,                  // longer body
-		"https://couponpop.com/q/" + codeA, // the URL, not the code
+		body,                              // no signature
+		replaceAt(body, 10) + "." + sig,   // coupon id changed
+		replaceAt(body, 20) + "." + sig,   // expiry changed
+		body + "." + replaceAt(sig, 3),    // signature changed
+		bodyB + "." + sig,                 // another coupon's body, this signature
+		codeA[:len(codeA)-4],              // truncated
+		body + "A." + sig,                 // longer body
+		"https://couponpop.com/q/" + body, // the URL of a code without signature
 	} {
 		ts.expect(ts.useCoupon(alice, bad, ca, storeA), 400, couponpop.ECouponInvalidTempCode)
 	}

@@ -16,6 +16,8 @@ const (
 	eUnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE"
 	eRateLimited          = "RATE_LIMITED"
 	eRequestTimeout       = "REQUEST_TIMEOUT"
+	eHeaderTooLarge       = "REQUEST_HEADER_FIELDS_TOO_LARGE"
+	eVersionNotSupported  = "HTTP_VERSION_NOT_SUPPORTED"
 )
 
 // statusOf maps every error code to its HTTP status: the one place that
@@ -29,18 +31,21 @@ var statusOf = map[string]int{
 	couponpop.EStoreUpdatePermissionDenied: http.StatusForbidden,
 	couponpop.EStoreDeletePermissionDenied: http.StatusForbidden,
 	couponpop.EEventOwnerMismatch:          http.StatusForbidden,
+	couponpop.EStoreOwnerMismatch:          http.StatusForbidden,
+	couponpop.EAdminPermissionRequired:     http.StatusForbidden,
 	couponpop.ECouponAccessDenied:          http.StatusForbidden,
 	couponpop.ELocationOutOfRange:          http.StatusForbidden,
 	couponpop.ENOTFOUND:                    http.StatusNotFound,
 	couponpop.EMemberNotFound:              http.StatusNotFound,
 	couponpop.EEventNotFound:               http.StatusNotFound,
-	couponpop.ECouponNotFound:              http.StatusNotFound,
 	couponpop.ECONFLICT:                    http.StatusConflict,
 	eMethodNotAllowed:                      http.StatusMethodNotAllowed,
 	ePayloadTooLarge:                       http.StatusRequestEntityTooLarge,
 	eUnsupportedMediaType:                  http.StatusUnsupportedMediaType,
 	eRateLimited:                           http.StatusTooManyRequests,
 	eRequestTimeout:                        http.StatusRequestTimeout,
+	eHeaderTooLarge:                        http.StatusRequestHeaderFieldsTooLarge,
+	eVersionNotSupported:                   http.StatusHTTPVersionNotSupported,
 	couponpop.EINTERNAL:                    http.StatusInternalServerError,
 	couponpop.EUNAVAILABLE:                 http.StatusServiceUnavailable,
 }
@@ -49,7 +54,8 @@ var statusOf = map[string]int{
 var springNames = map[int]string{
 	400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND",
 	405: "METHOD_NOT_ALLOWED", 408: "REQUEST_TIMEOUT", 409: "CONFLICT", 413: "PAYLOAD_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE",
-	429: "TOO_MANY_REQUESTS", 500: "INTERNAL_SERVER_ERROR", 502: "BAD_GATEWAY", 503: "SERVICE_UNAVAILABLE", 504: "GATEWAY_TIMEOUT",
+	429: "TOO_MANY_REQUESTS", 431: "REQUEST_HEADER_FIELDS_TOO_LARGE", 500: "INTERNAL_SERVER_ERROR", 502: "BAD_GATEWAY", 503: "SERVICE_UNAVAILABLE", 504: "GATEWAY_TIMEOUT",
+	505: "HTTP_VERSION_NOT_SUPPORTED",
 }
 
 func httpStatus(code string) int {
@@ -87,7 +93,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	writeJSON(w, status, errorBody{Error: errorDetail{
 		Status:     fmt.Sprintf("%d %s", status, springNames[status]),
 		Code:       code,
-		Message:    couponpop.ErrorMessage(err),
+		Message:    errorMessage(r, err),
 		RequestURL: r.URL.Path,
 		Timestamp:  couponpop.FormatTime(time.Now()),
 	}})

@@ -111,6 +111,10 @@ func (s *Server) handleCreateEvent(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	if err := in.CheckNotOver(s.now()); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	db, err := s.shards.ByID(in.StoreID, couponpop.Errorf(couponpop.EStoreNotFound, "store %d not found", in.StoreID))
 	if err != nil {
 		s.forwardOrFail(w, r, err)
@@ -217,7 +221,7 @@ func (s *Server) handleListEvents(w http.ResponseWriter, r *http.Request) {
 	q := query{r: r}
 	storeID := q.id("storeId")
 	q.p.Add(storeID == 0, "storeId is required")
-	phase := q.str("status")
+	phase := cmp.Or(q.str("status"), couponpop.PhaseInProgress) // v2's default
 	q.p.Add(phase != "" && phase != couponpop.PhaseScheduled && phase != couponpop.PhaseInProgress && phase != couponpop.PhaseCompleted,
 		"status must be SCHEDULED, IN_PROGRESS or COMPLETED")
 	size := q.int("size", 10, 1, 100)
@@ -237,7 +241,7 @@ func (s *Server) handleListEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if st.MemberID != callerFrom(r.Context()).MemberID {
-		s.writeError(w, r, couponpop.Errorf(couponpop.EStoreAccessPermissionDenied, "store %d belongs to another owner", st.ID))
+		s.writeError(w, r, couponpop.Errorf(couponpop.EStoreOwnerMismatch, "store %d belongs to another owner", st.ID))
 		return
 	}
 	now := s.now()
@@ -298,10 +302,10 @@ type statisticsPage struct {
 	HasNext    bool              `json:"hasNext"`
 }
 
-// handleEventStatistics pages the owner's stores by ID with their coupon
-// totals. Each shard answers its own stores after lastStoreId (at most
-// size+1, held or from a node of the shard); IDs carry the shard, so the
-// merged ID order is one keyset across shards.
+// handleEventStatistics pages the owner's stores by ID, descending as v2
+// did, with their coupon totals. Each shard answers its own stores below
+// lastStoreId (at most size+1, held or from a node of the shard); IDs carry
+// the shard, so the merged ID order is one keyset across shards.
 func (s *Server) handleEventStatistics(w http.ResponseWriter, r *http.Request) {
 	q := query{r: r}
 	lastStoreID := q.id("lastStoreId")
@@ -326,7 +330,7 @@ func (s *Server) handleEventStatistics(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	slices.SortFunc(all, func(a, b storeStatistics) int { return cmp.Compare(a.StoreID, b.StoreID) })
+	slices.SortFunc(all, func(a, b storeStatistics) int { return cmp.Compare(b.StoreID, a.StoreID) })
 	page := statisticsPage{Size: size, Statistics: all, HasNext: remoteHasMore.Load()}
 	if len(all) > size {
 		page.Statistics, page.HasNext = all[:size], true
@@ -341,14 +345,14 @@ func (s *Server) handleEventStatistics(w http.ResponseWriter, r *http.Request) {
 }
 
 // shardStatistics returns the statistics of the owner's stores in db with
-// IDs after lastStoreID, at most limit, in ID order.
+// IDs below lastStoreID (any when 0), at most limit, in descending ID order.
 func (s *Server) shardStatistics(ctx context.Context, db *store.DB, ownerID, lastStoreID int64, limit int) ([]storeStatistics, error) {
 	stores, err := db.StoresByMember(ctx, ownerID)
 	if err != nil {
 		return nil, err
 	}
-	stores = slices.DeleteFunc(stores, func(st *couponpop.Store) bool { return st.ID <= lastStoreID })
-	slices.SortFunc(stores, func(a, b *couponpop.Store) int { return cmp.Compare(a.ID, b.ID) })
+	stores = slices.DeleteFunc(stores, func(st *couponpop.Store) bool { return lastStoreID != 0 && st.ID >= lastStoreID })
+	slices.SortFunc(stores, func(a, b *couponpop.Store) int { return cmp.Compare(b.ID, a.ID) })
 	stores = stores[:min(len(stores), limit)]
 	ids := make([]int64, len(stores))
 	for i, st := range stores {

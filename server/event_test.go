@@ -182,7 +182,7 @@ func TestEvent_CreateAccess(t *testing.T) {
 }
 
 func TestEvent_CreateValidation(t *testing.T) {
-	ts := newTestServer(t)
+	ts := newTestServer(t, withNow(func() time.Time { return clockBase.Add(-24 * time.Hour) }))
 	_, owner := ts.member(couponpop.MemberOwner)
 	storeID := ts.createStore(owner, hongdaeLat, hongdaeLng)
 	const start, end = "2025-10-25T12:00:00", "2025-10-25T14:00:00"
@@ -360,6 +360,9 @@ func TestEvent_ListStatusAndPaging(t *testing.T) {
 		start, end time.Time
 	}
 	var all []ev
+	// Events are made a day and a half early: an event already over when
+	// it is created is refused.
+	clock.Add(-31 * time.Hour)
 	add := func(start time.Time, dur time.Duration) int64 {
 		id := ts.createEvent(owner, storeID, start, dur, 10, nil)
 		all = append(all, ev{id, start, start.Add(dur)})
@@ -388,14 +391,17 @@ func TestEvent_ListStatusAndPaging(t *testing.T) {
 	}
 	// An event of the owner's other store never shows up here.
 	ts.createEvent(owner, otherStoreOfOwner, now.Add(-time.Minute), time.Hour, 10, nil)
+	clock.Add(31 * time.Hour)
 
+	// v2's order: start, end, then id, ascending.
 	slices.SortFunc(all, func(a, b ev) int {
-		return cmp.Or(b.start.Compare(a.start), b.end.Compare(a.end), cmp.Compare(b.id, a.id))
+		return cmp.Or(a.start.Compare(b.start), a.end.Compare(b.end), cmp.Compare(a.id, b.id))
 	})
 	want := func(ph string) []int64 {
+		ph = cmp.Or(ph, couponpop.PhaseInProgress) // v2's default status
 		var ids []int64
 		for _, e := range all {
-			if ph == "" || phase[e.id] == ph {
+			if phase[e.id] == ph {
 				ids = append(ids, e.id)
 			}
 		}
@@ -426,9 +432,9 @@ func TestEvent_ListStatusAndPaging(t *testing.T) {
 			}
 		}
 	}
-	// The default page size is 10.
+	// The default page size is 10; the default status IN_PROGRESS.
 	p := ts.listEvents(owner, url.Values{"storeId": {fmt.Sprint(storeID)}})
-	if len(p.Events) != 10 || !p.HasNext || p.Size != 10 {
+	if len(p.Events) != len(want(couponpop.PhaseInProgress)) || p.HasNext || p.Size != 10 {
 		t.Errorf("default page: %d events, hasNext %v, size %d", len(p.Events), p.HasNext, p.Size)
 	}
 
@@ -451,7 +457,7 @@ func TestEvent_ListStatusAndPaging(t *testing.T) {
 	ts.expect(list(owner, "storeId="+sid+"&lastEventId=5"), 400, couponpop.EINVALID)
 	ts.expect(list(owner, "storeId="+sid+"&lastStartAt=yesterday&lastEndAt=2025-10-25T12:00:00&lastEventId=5"), 400, couponpop.EINVALID)
 	ts.expect(list(owner, fmt.Sprintf("storeId=%d", couponpop.MakeID(1, 999_999))), 400, couponpop.EStoreNotFound)
-	ts.expect(list(stranger, "storeId="+sid), 403, couponpop.EStoreAccessPermissionDenied)
+	ts.expect(list(stranger, "storeId="+sid), 403, couponpop.EStoreOwnerMismatch)
 	ts.expect(list(customer, "storeId="+sid), 403, couponpop.EFORBIDDEN)
 }
 
@@ -459,7 +465,7 @@ func TestEvent_ListStatusAndPaging(t *testing.T) {
 // and pages by whole seconds, so paging must not lose events that share a
 // second.
 func TestEvent_ListPagingSubsecondTimes(t *testing.T) {
-	ts := newTestServer(t)
+	ts := newTestServer(t, withNow(func() time.Time { return clockBase.Add(-90 * time.Minute) })) // 10:30, all in progress
 	_, owner := ts.member(couponpop.MemberOwner)
 	storeID := ts.createStore(owner, hongdaeLat, hongdaeLng)
 	var ids []int64
@@ -554,8 +560,9 @@ func TestEvent_Statistics(t *testing.T) {
 	}
 	order := []int64{hongdae, gangnam, empty}
 	slices.Sort(order)
-	if couponpop.ShardOfID(gangnam) != 4 || order[2] != gangnam {
-		t.Fatalf("stores %v: Gangnam (%d) should be in shard 4 and sort last", order, gangnam)
+	slices.Reverse(order) // v2's order: store id descending
+	if couponpop.ShardOfID(gangnam) != 4 || order[0] != gangnam {
+		t.Fatalf("stores %v: Gangnam (%d) should be in shard 4 and sort first", order, gangnam)
 	}
 	check := func(s statisticsBody, ids []int64) {
 		t.Helper()

@@ -30,7 +30,9 @@ type testServer struct {
 	URL    string
 	Shards *server.Shards
 	Server *server.Server
-	client *http.Client
+	// Handler is the server's router (chi.Walk lists its routes).
+	Handler http.Handler
+	client  *http.Client
 }
 
 type testOption func(*server.Config, *store.ClaimOptions)
@@ -76,7 +78,7 @@ func newTestServer(t testing.TB, opts ...testOption) *testServer {
 	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ctx, ln) }()
-	ts := &testServer{t: t, URL: "http://" + ln.Addr().String(), Shards: sh, Server: srv,
+	ts := &testServer{t: t, URL: "http://" + ln.Addr().String(), Shards: sh, Server: srv, Handler: srv.Handler(),
 		client: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 256}}}
 	t.Cleanup(func() {
 		cancel()
@@ -156,6 +158,9 @@ func (ts *testServer) do(method, path, token string, body any, headers ...string
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	// Messages are Korean by default; most tests read the English ones.
+	// A test of the default sends "Accept-Language", "".
+	req.Header.Set("Accept-Language", "en")
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}

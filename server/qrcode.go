@@ -42,7 +42,7 @@ func (q *qrCodes) issue(couponID int64, now time.Time) (string, time.Time) {
 // nonce.
 func (q *qrCodes) verify(code string, now time.Time) (couponID int64, nonce string, err error) {
 	invalid := couponpop.Errorf(couponpop.ECouponInvalidTempCode, "the code is invalid or expired; show a fresh one")
-	bodyPart, sigPart, ok := strings.Cut(strings.TrimSpace(code), ".")
+	bodyPart, sigPart, ok := strings.Cut(scannedCode(code), ".")
 	if !ok {
 		return 0, "", invalid
 	}
@@ -56,6 +56,23 @@ func (q *qrCodes) verify(code string, now time.Time) (couponID int64, nonce stri
 		return 0, "", invalid
 	}
 	return int64(binary.BigEndian.Uint64(body)), enc.EncodeToString(body[16:]), nil
+}
+
+// qrURLPrefix is what the QR image encodes before the code, as v2 did.
+const qrURLPrefix = "https://couponpop.com/q/"
+
+// scannedCode takes what a scanner read, the QR url
+// (https://couponpop.com/q/{code}, any host or scheme) or the bare code,
+// and returns the code.
+func scannedCode(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.LastIndex(s, "/q/"); i >= 0 && strings.Contains(s[:i], "://") {
+		s = s[i+len("/q/"):]
+		if j := strings.IndexAny(s, "?#/"); j >= 0 {
+			s = s[:j]
+		}
+	}
+	return s
 }
 
 func (q *qrCodes) sign(body []byte) []byte {

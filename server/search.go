@@ -32,7 +32,7 @@ func (s *Server) searchRoutes(r chi.Router) {
 		r.Get("/stores/search/keyword", s.handleSearchKeyword)
 		r.Get("/stores/search/semantic", s.handleSearchSemantic)
 		r.Get("/stores/search/suggest", s.handleSuggestStores)
-		r.With(requireRole(s, couponpop.MemberAdmin)).Post("/admin/stores/index/reindex", s.handleReindexStores)
+		r.With(requireRoleCode(s, couponpop.MemberAdmin, couponpop.EAdminPermissionRequired)).Post("/admin/stores/index/reindex", s.handleReindexStores)
 	})
 }
 

@@ -228,8 +228,8 @@ func TestSearchAPI_Reindex(t *testing.T) {
 	admin := mintToken(t, 1, couponpop.MemberAdmin)
 	const path = "/api/v1/admin/stores/index/reindex"
 	ts.expect(ts.do("POST", path, "", nil), 401, couponpop.EUNAUTHORIZED)
-	ts.expect(ts.do("POST", path, customer, nil), 403, couponpop.EFORBIDDEN)
-	ts.expect(ts.do("POST", path, owner, nil), 403, couponpop.EFORBIDDEN)
+	ts.expect(ts.do("POST", path, customer, nil), 403, couponpop.EAdminPermissionRequired)
+	ts.expect(ts.do("POST", path, owner, nil), 403, couponpop.EAdminPermissionRequired)
 	r := ts.do("POST", path, admin, nil)
 	ts.expect(r, 202, "")
 	var body struct{ Reindexing, Elsewhere []int }

@@ -181,7 +181,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	stopLive := s.followLive(ctx)
 	defer stopLive()
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	go func() { errc <- hs.Serve(apiErrorListener{ln}) }()
 	s.log.Info("serving", "addr", ln.Addr().String())
 	defer s.forwardTransport.CloseIdleConnections()
 	select {
@@ -225,9 +225,12 @@ func (s *Server) routes(metrics prometheus.Gatherer) http.Handler {
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, couponpop.Errorf(couponpop.ENOTFOUND, "no route %s %s", r.Method, r.URL.Path))
 	})
-	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+	var routeTable *chi.Mux // filled in below, once every route is known
+	methodNotAllowed := func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", allowHeader(routeTable, r.URL.Path))
 		s.writeError(w, r, couponpop.Errorf(eMethodNotAllowed, "%s is not allowed on %s", r.Method, r.URL.Path))
-	})
+	}
+	r.MethodNotAllowed(methodNotAllowed)
 	r.Get("/healthz", s.handleHealthz)
 	s.adminRoutes(r, metrics) // admin.go: the admin token guards them
 	r.Route("/api/v1", func(r chi.Router) {
@@ -237,9 +240,7 @@ func (s *Server) routes(metrics prometheus.Gatherer) http.Handler {
 		r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 			s.writeError(w, r, couponpop.Errorf(couponpop.ENOTFOUND, "no route %s %s", r.Method, r.URL.Path))
 		})
-		r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-			s.writeError(w, r, couponpop.Errorf(eMethodNotAllowed, "%s is not allowed on %s", r.Method, r.URL.Path))
-		})
+		r.MethodNotAllowed(methodNotAllowed)
 		s.memberRoutes(r)
 		s.storeRoutes(r)
 		s.eventRoutes(r)
@@ -247,6 +248,7 @@ func (s *Server) routes(metrics prometheus.Gatherer) http.Handler {
 		s.mapRoutes(r)
 		s.searchRoutes(r)
 	})
+	routeTable = flatRoutes(r)
 	return r
 }
 

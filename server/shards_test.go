@@ -182,8 +182,9 @@ func TestShards_StatisticsAcrossNodes(t *testing.T) {
 		n.expect(r, 200, "")
 		var p statsPage
 		r.data(t, &p)
-		if len(p.Statistics) != 3 || p.HasNext || p.Statistics[0].StoreID != north || p.Statistics[1].StoreID != south ||
-			p.Statistics[2].StoreID != south2 || p.Statistics[0].CouponStats.Total != 10 || p.Statistics[1].CouponStats.Total != 25 {
+		// v2's order: store id descending.
+		if len(p.Statistics) != 3 || p.HasNext || p.Statistics[0].StoreID != south2 || p.Statistics[1].StoreID != south ||
+			p.Statistics[2].StoreID != north || p.Statistics[2].CouponStats.Total != 10 || p.Statistics[1].CouponStats.Total != 25 {
 			t.Fatalf("statistics via %s = %s", n.URL, r.Body)
 		}
 	}
@@ -204,8 +205,8 @@ func TestShards_StatisticsAcrossNodes(t *testing.T) {
 		}
 		path = fmt.Sprintf("/api/v1/owner/coupons/events/statistics?size=1&lastStoreId=%d", p.NextCursor.LastStoreID)
 	}
-	if !slices.Equal(seen, []int64{north, south, south2}) {
-		t.Fatalf("paged statistics = %v, want %v", seen, []int64{north, south, south2})
+	if !slices.Equal(seen, []int64{south2, south, north}) {
+		t.Fatalf("paged statistics = %v, want %v", seen, []int64{south2, south, north})
 	}
 
 	b.stop()

@@ -119,13 +119,43 @@ func (s *Server) handleNearbyStores(w http.ResponseWriter, r *http.Request) {
 	writeGathered(w, out[:min(len(out), limit)], missing)
 }
 
+// storeDetail is the StoreDetail members read at /stores/{storeId}: v2's
+// fields (imageUrl, name, description, storeCategory, address, dong, the
+// opening hours) and ours (id, latitude, longitude, phone). Never the
+// owner's identity or business number: those are in the owner's own
+// StoreResponse at /owner/stores/{storeId}.
+type storeDetail struct {
+	ID               int64   `json:"id"`
+	ImageURL         string  `json:"imageUrl"`
+	Name             string  `json:"name"`
+	Description      string  `json:"description"`
+	StoreCategory    string  `json:"storeCategory"`
+	Address          string  `json:"address"`
+	Dong             string  `json:"dong"`
+	WeekdayOpenTime  string  `json:"weekdayOpenTime"`
+	WeekdayCloseTime string  `json:"weekdayCloseTime"`
+	WeekendOpenTime  string  `json:"weekendOpenTime"`
+	WeekendCloseTime string  `json:"weekendCloseTime"`
+	Latitude         float64 `json:"latitude"`
+	Longitude        float64 `json:"longitude"`
+	Phone            string  `json:"phone"`
+}
+
+func newStoreDetail(st *couponpop.Store) storeDetail {
+	return storeDetail{ID: st.ID, ImageURL: st.ImageURL, Name: st.Name, Description: st.Description,
+		StoreCategory: st.StoreCategory, Address: st.Address, Dong: st.Dong,
+		WeekdayOpenTime: st.WeekdayOpenTime, WeekdayCloseTime: st.WeekdayCloseTime,
+		WeekendOpenTime: st.WeekendOpenTime, WeekendCloseTime: st.WeekendCloseTime,
+		Latitude: st.Latitude, Longitude: st.Longitude, Phone: st.Phone}
+}
+
 func (s *Server) handleGetStore(w http.ResponseWriter, r *http.Request) {
 	st, _, err := s.storeFromPath(r)
 	if err != nil {
 		s.forwardOrFail(w, r, err)
 		return
 	}
-	writeData(w, http.StatusOK, newStoreResponse(st))
+	writeData(w, http.StatusOK, newStoreDetail(st))
 }
 
 // storeFromPath loads the store named by {storeId}.
@@ -250,6 +280,9 @@ func (s *Server) handleUpdateStore(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleDeleteStore(w http.ResponseWriter, r *http.Request) {
 	st, db, err := s.ownStoreFromPath(r, couponpop.EStoreDeletePermissionDenied)
+	if couponpop.ErrorCode(err) == couponpop.EStoreNotFound {
+		err = s.deletedStoreError(r, err)
+	}
 	if err != nil {
 		s.forwardOrFail(w, r, err)
 		return
@@ -258,10 +291,38 @@ func (s *Server) handleDeleteStore(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pos, err := db.DeleteStore(r.Context(), st.ID)
+	if couponpop.ErrorCode(err) == couponpop.EStoreNotFound {
+		// Deleted since we read it (by the owner: nobody else may).
+		err = couponpop.Errorf(couponpop.EStoreAlreadyDeleted, "store %d is already deleted", st.ID)
+	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	setPosition(w, db.Shard(), pos)
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// deletedStoreError tells a delete of a store that is not found apart from
+// one of a store already deleted, as v2 did: STORE_ALREADY_DELETED for the
+// owner, STORE_DELETE_PERMISSION_DENIED for anyone else. notFound is
+// returned when no store ever had the id.
+func (s *Server) deletedStoreError(r *http.Request, notFound error) error {
+	id, err := pathID(chi.URLParam(r, "storeId"), "storeId")
+	if err != nil {
+		return notFound
+	}
+	db, err := s.shards.ByID(id, couponpop.Errorf(couponpop.EStoreNotFound, "store %d not found", id))
+	if err != nil {
+		return err
+	}
+	owner, err := db.DeletedStoreOwner(r.Context(), id)
+	switch {
+	case err != nil:
+		return err
+	case owner != callerFrom(r.Context()).MemberID:
+		return couponpop.Errorf(couponpop.EStoreDeletePermissionDenied, "store %d belongs to another owner", id)
+	default:
+		return couponpop.Errorf(couponpop.EStoreAlreadyDeleted, "store %d is already deleted", id)
+	}
 }

@@ -23,7 +23,7 @@ const (
 	jongnoLat, jongnoLng       = 37.5700, 126.9920 // 종로구, shard 1
 	storeMessageLatLng         = "latitude must be in [-90, 90] and longitude in [-180, 180]"
 	storeMessageCategory       = "storeCategory must be CAFE, FOOD or CONVENIENCE"
-	storeMessageName           = "name is required (at most 100 characters)"
+	storeMessageName           = "name is required"
 	storeMessagePhone          = "phone must be 11 digits"
 	storeMessageDescription    = "description must be at most 500 characters"
 	storeMessageBusinessNumber = "businessNumber must be 10 digits"
@@ -215,7 +215,11 @@ var storeValidationCases = []struct {
 }{
 	{"name missing", "name", "", storeMessageName},
 	{"name blank", "name", "   ", storeMessageName},
-	{"name long", "name", strings.Repeat("가", 101), storeMessageName},
+	{"name long", "name", strings.Repeat("가", 256), "name must be at most 255 characters"},
+	{"name NUL", "name", "카\x00페", "name must not contain control characters"},
+	{"address 100000", "address", strings.Repeat("a", 100_000), "address must be at most 255 characters"},
+	{"dong long", "dong", strings.Repeat("동", 51), "dong must be at most 50 characters"},
+	{"imageUrl long", "imageUrl", "https://x.kr/" + strings.Repeat("a", 500), "imageUrl must be at most 500 characters"},
 	{"phone 10 digits", "phone", "0109876543", storeMessagePhone},
 	{"phone 12 digits", "phone", "010987654321", storeMessagePhone},
 	{"phone letter", "phone", "0109876543a", storeMessagePhone},
@@ -236,7 +240,7 @@ var storeValidationCases = []struct {
 	{"category lower case", "storeCategory", "cafe", storeMessageCategory},
 	{"category missing", "storeCategory", "", storeMessageCategory},
 	{"weekdayOpenTime one-digit hour", "weekdayOpenTime", "8:00", "weekdayOpenTime must be HH:mm"},
-	{"weekdayOpenTime seconds", "weekdayOpenTime", "08:00:00", "weekdayOpenTime must be HH:mm"},
+	{"weekdayOpenTime second 61", "weekdayOpenTime", "08:00:61", "weekdayOpenTime must be HH:mm"},
 	{"weekdayCloseTime 25", "weekdayCloseTime", "25:00", "weekdayCloseTime must be HH:mm"},
 	{"weekdayCloseTime 24:30", "weekdayCloseTime", "24:30", "weekdayCloseTime must be HH:mm"},
 	{"weekendOpenTime minute 60", "weekendOpenTime", "12:60", "weekendOpenTime must be HH:mm"},
@@ -326,10 +330,13 @@ func TestOwnStore_GetUpdateDelete(t *testing.T) {
 	if got := get(owner, path); got != created {
 		t.Errorf("GET own = %+v, want %+v", got, created)
 	}
-	// Any member reads /stores/{id}.
+	// Any member reads /stores/{id}: v2's StoreDetail, without the owner's
+	// identity and business number.
+	detail := created
+	detail.MemberID, detail.MemberUsername, detail.BusinessNumber, detail.CreatedAt, detail.UpdatedAt = 0, "", "", "", ""
 	for _, tok := range []string{owner, other, customer} {
-		if got := get(tok, fmt.Sprintf("/api/v1/stores/%d", created.ID)); got != created {
-			t.Errorf("GET /stores/{id} = %+v, want %+v", got, created)
+		if got := get(tok, fmt.Sprintf("/api/v1/stores/%d", created.ID)); got != detail {
+			t.Errorf("GET /stores/{id} = %+v, want %+v", got, detail)
 		}
 	}
 
@@ -405,8 +412,8 @@ func TestOwnStore_GetUpdateDelete(t *testing.T) {
 	ts.expect(ts.do("GET", path, owner, nil), 400, "STORE_NOT_FOUND")
 	ts.expect(ts.do("GET", fmt.Sprintf("/api/v1/stores/%d", created.ID), customer, nil), 400, "STORE_NOT_FOUND")
 	ts.expect(ts.do("PUT", path, owner, replacement), 400, "STORE_NOT_FOUND")
-	ts.expect(ts.do("DELETE", path, owner, nil), 400, "STORE_NOT_FOUND")
-	ts.expect(ts.do("DELETE", path, other, nil), 400, "STORE_NOT_FOUND")
+	ts.expect(ts.do("DELETE", path, owner, nil), 400, "STORE_ALREADY_DELETED")
+	ts.expect(ts.do("DELETE", path, other, nil), 403, "STORE_DELETE_PERMISSION_DENIED")
 	if ids := rowIDs(ts.nearby(customer, nearbyQuery(newLat, newLng, "radius", "20"))); slices.Contains(ids, created.ID) {
 		t.Errorf("deleted store still nearby: %v", ids)
 	}
@@ -723,7 +730,9 @@ func TestNearby_OpenNow(t *testing.T) {
 func TestNearby_WithEvents(t *testing.T) {
 	kst := time.FixedZone("KST", 9*3600)
 	now := time.Date(2025, 10, 22, 12, 0, 0, 0, kst)
-	ts := newTestServer(t, withNow(func() time.Time { return now }))
+	// Events are created 6 h early: one already over would be refused.
+	clock := newMovableClock(now.Add(-6 * time.Hour))
+	ts := newTestServer(t, clock.option())
 	owner := mintToken(t, 601, "OWNER")
 	withEvent := ts.createStore(owner, hongdaeLat, hongdaeLng)
 	lat, lng := offset(hongdaeLat, hongdaeLng, 50, 0)
@@ -733,6 +742,7 @@ func TestNearby_WithEvents(t *testing.T) {
 	ts.createEvent(owner, withEvent, now.Add(time.Hour), time.Hour, 10, nil)      // scheduled
 	ts.createEvent(owner, withEvent, now.Add(-5*time.Hour), 2*time.Hour, 10, nil) // ended
 	ts.createEvent(owner, without, now.Add(-48*time.Hour), 48*time.Hour, 10, nil) // ended exactly now
+	clock.Add(6 * time.Hour)
 	for i := 0; i < 3; i++ {
 		ts.expect(ts.do("POST", "/api/v1/coupons/issue", mintToken(t, int64(700+i), "CUSTOMER"), map[string]any{"eventId": running}), 204, "")
 	}

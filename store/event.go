@@ -61,7 +61,8 @@ type EventCursor struct {
 }
 
 // EventsByStore lists a store's events in the given phase at now (any phase
-// when ""), newest start first, size at most, after cursor (nil: first page).
+// when ""), ordered by start, end, then id ascending (as v2 did), size at
+// most, after cursor (nil: first page).
 func (db *DB) EventsByStore(ctx context.Context, storeID int64, phase string, now time.Time, after *EventCursor, size int) ([]*couponpop.Event, error) {
 	var where []string
 	args := []any{storeID}
@@ -75,14 +76,14 @@ func (db *DB) EventsByStore(ctx context.Context, storeID int64, phase string, no
 		where, args = append(where, "end_at <= ?"), append(args, n)
 	}
 	if after != nil {
-		where = append(where, "(start_at, end_at, id) < (?, ?, ?)")
+		where = append(where, "(start_at, end_at, id) > (?, ?, ?)")
 		args = append(args, millis(after.StartAt), millis(after.EndAt), after.EventID)
 	}
 	q := `SELECT ` + eventColumns + ` FROM coupon_events WHERE store_id = ?`
 	for _, w := range where {
 		q += " AND " + w
 	}
-	q += ` ORDER BY start_at DESC, end_at DESC, id DESC LIMIT ?`
+	q += ` ORDER BY start_at, end_at, id LIMIT ?`
 	return db.queryEvents(ctx, q, append(args, size)...)
 }
 

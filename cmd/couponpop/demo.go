@@ -35,9 +35,9 @@ const (
 // stores and coupon events around them. A data dir with members is left
 // alone.
 func seedDemo(ctx context.Context, shards *server.Shards, log *slog.Logger) error {
-	if _, err := shards.Global.MemberByEmail(ctx, demoAccounts[0].email); err == nil {
+	if owner, err := shards.Global.MemberByEmail(ctx, demoAccounts[0].email); err == nil {
 		log.Info("demo data already present", "owner", demoAccounts[0].email)
-		return nil
+		return redateDemo(ctx, shards, owner.CreatedAt, time.Now(), log)
 	}
 	var owners []*couponpop.Member
 	for _, a := range demoAccounts {
@@ -89,6 +89,47 @@ func seedDemo(ctx context.Context, shards *server.Shards, log *slog.Logger) erro
 	return nil
 }
 
+// demoSeedWindow is how long after the demo owner's creation events count
+// as seeded by the demo (seeding takes seconds).
+const demoSeedWindow = 10 * time.Minute
+
+// redateDemo moves the seeded demo events so that they run relative to now
+// again, as on the day they were seeded: each start of the demo then has
+// running events. The latest seeded start is a day after the seed hour
+// (demoEvents' scheduled events), which gives the shift in whole hours.
+// Events created later, through the API, are left alone.
+func redateDemo(ctx context.Context, shards *server.Shards, seededAt, now time.Time, log *slog.Logger) error {
+	createdBy := seededAt.Add(demoSeedWindow)
+	var latest time.Time
+	for _, db := range shards.District {
+		t, err := db.LatestEventStart(ctx, createdBy)
+		if err != nil {
+			return err
+		}
+		if t.After(latest) {
+			latest = t
+		}
+	}
+	if latest.IsZero() {
+		return nil
+	}
+	shift := now.Truncate(time.Hour).Sub(latest.Add(-demoScheduledIn))
+	if shift <= 0 {
+		return nil
+	}
+	for n, db := range shards.District {
+		if _, err := db.ShiftEvents(ctx, createdBy, shift); err != nil {
+			return fmt.Errorf("shard %d: %w", n, err)
+		}
+	}
+	log.Info("demo events moved to now", "by", shift)
+	return nil
+}
+
+// demoScheduledIn is when the demo's scheduled events start after the seed
+// hour.
+const demoScheduledIn = 24 * time.Hour
+
 func createDemoMember(ctx context.Context, shards *server.Shards, email, username, memberType, password string) (*couponpop.Member, error) {
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
 	if err != nil {
@@ -101,12 +142,7 @@ func createDemoMember(ctx context.Context, shards *server.Shards, email, usernam
 // demoEvents gives store i its events, deterministic in i: most stores run
 // one now, some have one scheduled for tomorrow or one that has ended.
 func demoEvents(i int, st *couponpop.Store, templates []demo.EventTemplate, now time.Time) []*couponpop.Event {
-	var fits []demo.EventTemplate
-	for _, t := range templates {
-		if t.Category == st.StoreCategory {
-			fits = append(fits, t)
-		}
-	}
+	fits := demo.TemplatesFor(templates, st.StoreCategory, st.Name)
 	if len(fits) == 0 {
 		return nil
 	}
@@ -124,7 +160,7 @@ func demoEvents(i int, st *couponpop.Store, templates []demo.EventTemplate, now 
 	case 0, 1, 2, 3, 4, 5:
 		return []*couponpop.Event{event(hour.Add(-time.Duration(i%3) * time.Hour))}
 	case 6:
-		return []*couponpop.Event{event(hour.Add(24 * time.Hour))}
+		return []*couponpop.Event{event(hour.Add(demoScheduledIn))}
 	case 7:
 		return []*couponpop.Event{event(hour.Add(-72 * time.Hour))}
 	}

@@ -153,11 +153,17 @@ func addDataDirFlags(cmd *cobra.Command, configPath *string, cfg *Config) {
 }
 
 // openDataDir opens every shard of a plain data dir for an offline command
-// (jobs, search reindex), with the command's config, env and flags.
+// (jobs, search reindex), with the command's config, env and flags. The
+// dir must exist: a mistyped --data is an error, never a new empty dir.
 func openDataDir(cmd *cobra.Command, configPath string, fromFlags Config) (*server.Shards, error) {
 	cfg, err := loadConfig(configPath, cmd.Flags(), fromFlags)
 	if err != nil {
 		return nil, err
+	}
+	if fi, err := os.Stat(cfg.Data); err != nil {
+		return nil, fmt.Errorf("data dir %s: %w", cfg.Data, err)
+	} else if !fi.IsDir() {
+		return nil, fmt.Errorf("data dir %s is not a directory", cfg.Data)
 	}
 	shardMap, err := loadShardMap(cfg.ShardMap)
 	if err != nil {

@@ -44,10 +44,6 @@ const (
 // MaxEventDuration is the longest an event may run, exactly.
 const MaxEventDuration = 48 * time.Hour
 
-// DefaultCouponValidHours is how long a coupon stays usable when the event
-// does not say: until the end of the event or this, whichever is later.
-const DefaultCouponValidHours = 24
-
 // EventInput is what an owner sends to create an event.
 type EventInput struct {
 	StoreID           int64    `json:"storeId"`
@@ -144,16 +140,14 @@ func (e *Event) Phase(now time.Time) string {
 // Remaining is the number of coupons still to claim.
 func (e *Event) Remaining() int { return e.TotalCount - e.IssuedCount }
 
-// CouponExpiry is when a coupon issued at issuedAt stops being usable.
+// CouponExpiry is when a coupon issued at issuedAt stops being usable: as
+// in v2, when its event ends, unless the event opts in to couponValidHours
+// after the claim (which may run past the event's end).
 func (e *Event) CouponExpiry(issuedAt time.Time) time.Time {
 	if e.CouponValidHours > 0 {
 		return issuedAt.Add(time.Duration(e.CouponValidHours) * time.Hour)
 	}
-	exp := issuedAt.Add(DefaultCouponValidHours * time.Hour)
-	if e.EndAt.After(exp) {
-		exp = e.EndAt
-	}
-	return exp
+	return e.EndAt
 }
 
 // LatLng is a point in degrees.

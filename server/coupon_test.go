@@ -164,10 +164,8 @@ func TestCoupon_Get(t *testing.T) {
 			t.Errorf("time %q: want Seoul local time without offset", s)
 		}
 	}
-	issued, _ := couponpop.ParseTime(c.IssuedAt)
-	expire, _ := couponpop.ParseTime(c.ExpireAt)
-	if d := expire.Sub(issued); d != 24*time.Hour {
-		t.Errorf("issued %s, expires %s: want the default 24 h (the event ends sooner)", c.IssuedAt, c.ExpireAt)
+	if c.ExpireAt != c.Event.Period.EndAt {
+		t.Errorf("expires %s: want when the event ends, %s (v2's rule, the default)", c.ExpireAt, c.Event.Period.EndAt)
 	}
 	if c.QRCode.URL != "https://couponpop.com/q/"+c.QRCode.Code || c.QRCode.Message == "" {
 		t.Errorf("qrCode %+v", c.QRCode)
@@ -661,17 +659,37 @@ func TestCoupon_ExpireJob(t *testing.T) {
 		t.Errorf("summary %+v", e.Summary)
 	}
 
-	// The default validity is 24 h (the event ends sooner): due at 12:00 the
-	// next day.
-	clock.Add(22 * time.Hour)
+	// By default a coupon lasts until its event ends (v2's rule): the event
+	// began at 11:59 and runs 3 h, so c3 is due at 14:59.
+	clock.Add(time.Hour + 57*time.Minute) // 14:58
 	run(0)
-	clock.Add(time.Hour)
+	clock.Add(time.Minute)
 	run(1)
 	run(0)
 	if got := ts.walkCoupons(me, couponpop.CouponExpired, 10); len(got) != 3 {
-		t.Errorf("EXPIRED after a day: %v", got)
+		t.Errorf("EXPIRED after the event: %v", got)
 	}
 	if got := ts.historyOf(c3, "EXPIRED"); !slices.Equal(got, []int64{c1, c3}) {
 		t.Errorf("shard 1 EXPIRED history %v, want %v", got, []int64{c1, c3})
 	}
+}
+
+// TestCoupon_LifetimeIsTheEvents: as in v2, a coupon is usable until its
+// event ends and refused after it; couponValidHours opts in to a lifetime
+// from the claim, which may run past the event's end.
+func TestCoupon_LifetimeIsTheEvents(t *testing.T) {
+	clock := newMovableClock(clockBase)
+	ts := newTestServer(t, clock.option())
+	owner := longToken(t, mintedID(), couponpop.MemberOwner)
+	store := ts.createStore(owner, hongdaeLat, hongdaeLng)
+	v2 := ts.createEvent(owner, store, clockBase.Add(-time.Minute), time.Hour, 10, nil)
+	optIn := ts.createEvent(owner, store, clockBase.Add(-time.Minute), time.Hour, 10, map[string]any{"couponValidHours": 24})
+	me := longToken(t, mintedID(), couponpop.MemberCustomer)
+	byEvent, byHours := ts.claimCoupon(me, v2), ts.claimCoupon(me, optIn)
+
+	clock.Add(55 * time.Minute)
+	codeByEvent, codeByHours := ts.qrCodeOf(me, byEvent), ts.qrCodeOf(me, byHours) // valid 10 minutes
+	clock.Add(5 * time.Minute) // both events have ended
+	ts.expect(ts.useCoupon(me, codeByEvent, byEvent, store), 400, couponpop.ECouponExpired)
+	ts.expect(ts.useCoupon(me, codeByHours, byHours, store), 204, "")
 }

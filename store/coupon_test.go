@@ -342,9 +342,13 @@ func TestExpireCoupons(t *testing.T) {
 	f.clock.Set(couponBase.Add(2 * time.Hour)) // t1
 	expire(1)
 	expire(0)
-	f.clock.Set(couponBase.Add(24*time.Hour - time.Millisecond))
+	e, err := f.db.EventByID(f.ctx, byDefault)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Set(e.EndAt.Add(-time.Millisecond))
 	expire(0)
-	f.clock.Set(couponBase.Add(24 * time.Hour)) // d1: the default 24 h, the event ends sooner
+	f.clock.Set(e.EndAt) // d1: by default a coupon lasts until its event ends (v2's rule)
 	expire(1)
 	expire(0)
 

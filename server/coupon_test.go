@@ -689,7 +689,7 @@ func TestCoupon_LifetimeIsTheEvents(t *testing.T) {
 
 	clock.Add(55 * time.Minute)
 	codeByEvent, codeByHours := ts.qrCodeOf(me, byEvent), ts.qrCodeOf(me, byHours) // valid 10 minutes
-	clock.Add(5 * time.Minute) // both events have ended
+	clock.Add(5 * time.Minute)                                                     // both events have ended
 	ts.expect(ts.useCoupon(me, codeByEvent, byEvent, store), 400, couponpop.ECouponExpired)
 	ts.expect(ts.useCoupon(me, codeByHours, byHours, store), 204, "")
 }

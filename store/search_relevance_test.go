@@ -83,8 +83,14 @@ type relevanceSet struct {
 }
 
 func loadRelevance(tb testing.TB, set *demoSet) relevanceSet {
+	return loadRelevanceFile(tb, set, "testdata/relevance.json")
+}
+
+// loadRelevanceFile reads a relevance set and checks that every judged
+// store is a demo store.
+func loadRelevanceFile(tb testing.TB, set *demoSet, path string) relevanceSet {
 	tb.Helper()
-	data, err := os.ReadFile("testdata/relevance.json")
+	data, err := os.ReadFile(path)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -95,7 +101,7 @@ func loadRelevance(tb testing.TB, set *demoSet) relevanceSet {
 	for _, q := range rs.Queries {
 		for name, g := range q.Judgments {
 			if set.byName[name] == nil || g < 1 || g > 3 {
-				tb.Fatalf("relevance.json: query %q judges %q (grade %d), which is no demo store or no grade", q.Query, name, g)
+				tb.Fatalf("%s: query %q judges %q (grade %d), which is no demo store or no grade", path, q.Query, name, g)
 			}
 		}
 	}

@@ -419,3 +419,29 @@ func loadTest(b *testing.B, ts *testServer, tok string, clients int, path func(i
 	b.ReportMetric(pct(0.99), "p99-ms")
 	b.ReportMetric(0, "ns/op")
 }
+
+// TestSearchAPI_Suggestion: a brand typed with one jamo wrong finds the
+// brand, and the answer says what it understood in suggestion beside data.
+func TestSearchAPI_Suggestion(t *testing.T) {
+	ts := newTestServer(t)
+	ts.loadDemoStores()
+	_, tok := ts.member(couponpop.MemberCustomer)
+	for _, endpoint := range []string{"", "/keyword"} {
+		r := ts.do("GET", searchPath(endpoint, "스타벅쓰"), tok, nil)
+		ts.expect(r, 200, "")
+		rows := checkShape(t, r, 20)
+		var body struct {
+			Suggestion string `json:"suggestion"`
+		}
+		if err := json.Unmarshal(r.Body, &body); err != nil {
+			t.Fatal(err)
+		}
+		if body.Suggestion != "스타벅스" || len(rows) == 0 || !strings.HasPrefix(rows[0].Name, "스타벅스") {
+			t.Errorf("%s 스타벅쓰: suggestion %q, first of %d rows %+v", endpoint, body.Suggestion, len(rows), rows)
+		}
+	}
+	r := ts.do("GET", searchPath("/keyword", "스타벅스"), tok, nil)
+	if strings.Contains(string(r.Body), "suggestion") {
+		t.Errorf("an exact query suggests: %s", r.Body)
+	}
+}

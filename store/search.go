@@ -45,6 +45,10 @@ type SearchResult struct {
 	// the keyword ranking alone; VectorErr says why.
 	KeywordOnly bool
 	VectorErr   error
+	// Suggestion is the query with its misspelt words corrected ("did you
+	// mean") when the words as typed found too few stores and the
+	// corrected ones were searched too, ranked below them; else "".
+	Suggestion string
 }
 
 // Suggestion is an autocomplete answer.
@@ -144,12 +148,12 @@ func normQuery(q SearchQuery) SearchQuery {
 // stores matching some of them (KeywordQueryAny) below those.
 func (s *Searcher) Keyword(ctx context.Context, dbs []*DB, q SearchQuery) (SearchResult, error) {
 	q = normQuery(q)
-	ranked, err := s.keywordRanked(ctx, dbs, q, q.Limit, q.Limit)
+	ranked, suggestion, err := s.keywordRanked(ctx, dbs, q, q.Limit, q.Limit)
 	if err != nil {
 		return SearchResult{}, err
 	}
 	hits, err := hydrate(ctx, dbs, ranked, q, false)
-	return SearchResult{Hits: hits}, err
+	return SearchResult{Hits: hits, Suggestion: suggestion}, err
 }
 
 // Semantic ranks the stores of dbs by the cosine similarity of their
@@ -203,8 +207,10 @@ func (s *Searcher) Hybrid(ctx context.Context, dbs []*DB, q SearchQuery) (Search
 		return SearchResult{}, nil
 	}
 	n := s.candidates(q.Limit)
+	var suggestion string
 	keyword := func(ctx context.Context) ([]int64, error) {
-		ranked, err := s.keywordRanked(ctx, dbs, q, n, q.Limit)
+		ranked, sug, err := s.keywordRanked(ctx, dbs, q, n, q.Limit)
+		suggestion = sug
 		return idsOf(ranked), err
 	}
 	var vector func(context.Context) ([]int64, error)
@@ -218,7 +224,7 @@ func (s *Searcher) Hybrid(ctx context.Context, dbs []*DB, q SearchQuery) (Search
 	if err != nil {
 		return SearchResult{}, err
 	}
-	var res SearchResult
+	res := SearchResult{Suggestion: suggestion}
 	switch {
 	case vector == nil && s.Embedder != nil:
 		// Initials only: nothing to embed, and nothing failed.
@@ -240,33 +246,54 @@ func idsOf(ranked []search.Scored) []int64 {
 }
 
 // keywordRanked returns up to limit store IDs by bm25 across dbs: matches of
-// every word, then, when they are fewer than few, matches of some words,
-// scaled below them. (A hybrid search asks for many candidates but falls
+// every word; when they are fewer than few, matches of every word with the
+// misspelt ones corrected (the corrected text is returned as the
+// suggestion); when still fewer, matches of some words; each scaled below
+// the ones before. (A hybrid search asks for many candidates but falls
 // back only when the page would not fill: the vector side covers recall,
 // and a fallback with a common word ranks a large part of the shard.)
-func (s *Searcher) keywordRanked(ctx context.Context, dbs []*DB, q SearchQuery, limit, few int) ([]search.Scored, error) {
+func (s *Searcher) keywordRanked(ctx context.Context, dbs []*DB, q SearchQuery, limit, few int) ([]search.Scored, string, error) {
 	all, ok := search.KeywordQuery(q.Text, s.aliasSet())
 	if !ok {
-		return nil, nil
+		return nil, "", nil
 	}
 	f := filterOf(q)
-	ranked, err := mergeShards(ctx, dbs, limit, func(ctx context.Context, db *DB) ([]search.Scored, error) {
-		return db.keywordMatch(ctx, all, f, limit)
-	})
+	match := func(fts string) ([]search.Scored, error) {
+		return mergeShards(ctx, dbs, limit, func(ctx context.Context, db *DB) ([]search.Scored, error) {
+			return db.keywordMatch(ctx, fts, f, limit)
+		})
+	}
+	ranked, err := match(all)
 	if err != nil || len(ranked) >= few {
-		return ranked, err
+		return ranked, "", err
 	}
-	some, _ := search.KeywordQueryAny(q.Text, s.aliasSet())
+	text, suggestion := q.Text, ""
+	if fixed, ok, err := s.correct(ctx, dbs, q.Text); err != nil {
+		return nil, "", err
+	} else if ok {
+		if fts, ok := search.KeywordQuery(fixed, s.aliasSet()); ok {
+			more, err := match(fts)
+			if err != nil {
+				return nil, "", err
+			}
+			if len(more) > 0 {
+				ranked = appendFallback(ranked, more, limit)
+				text, suggestion = fixed, fixed
+			}
+		}
+		if len(ranked) >= few {
+			return ranked, suggestion, nil
+		}
+	}
+	some, _ := search.KeywordQueryAny(text, s.aliasSet())
 	if some == all {
-		return ranked, nil
+		return ranked, suggestion, nil
 	}
-	more, err := mergeShards(ctx, dbs, limit, func(ctx context.Context, db *DB) ([]search.Scored, error) {
-		return db.keywordMatch(ctx, some, f, limit)
-	})
+	more, err := match(some)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return appendFallback(ranked, more, limit), nil
+	return appendFallback(ranked, more, limit), suggestion, nil
 }
 
 // appendFallback appends the rows of more that ranked lacks, their scores

@@ -25,6 +25,10 @@ const (
 	defaultSearchKm   = 5.0
 	searchModeHeader  = "Couponpop-Search-Mode"
 	searchKeywordOnly = "keyword-only"
+	// searchNoMatch says that neither side found anything like the query
+	// (the vector side's similarity floor keeps nonsense from finding its
+	// nearest stores).
+	searchNoMatch = "no-match"
 )
 
 func (s *Server) searchRoutes(r chi.Router) {
@@ -155,6 +159,9 @@ func (s *Server) serveSearch(w http.ResponseWriter, r *http.Request, maxLimit in
 		return
 	}
 	slices.SortStableFunc(rows, func(a, b searchRow) int { return cmp.Compare(b.Score, a.Score) })
+	if len(rows) == 0 && w.Header().Get(searchModeHeader) == "" {
+		w.Header().Set(searchModeHeader, searchNoMatch)
+	}
 	if rows == nil {
 		rows = []searchRow{}
 	}

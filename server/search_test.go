@@ -445,3 +445,21 @@ func TestSearchAPI_Suggestion(t *testing.T) {
 		t.Errorf("an exact query suggests: %s", r.Body)
 	}
 }
+
+// TestSearchAPI_NonsenseFindsNothing: a word that means nothing finds no
+// store on any endpoint (the vector side has a similarity floor), and the
+// answer says so.
+func TestSearchAPI_NonsenseFindsNothing(t *testing.T) {
+	ts := newTestServer(t)
+	ts.loadDemoStores()
+	_, tok := ts.member(couponpop.MemberCustomer)
+	for _, q := range []string{"뷁뚫", "qwzx"} {
+		for _, endpoint := range []string{"", "/keyword", "/semantic"} {
+			r := ts.do("GET", searchPath(endpoint, q), tok, nil)
+			ts.expect(r, 200, "")
+			if string(r.Body) != "{\"data\":[]}\n" || r.Header.Get("Couponpop-Search-Mode") != "no-match" {
+				t.Errorf("%s %s: %s, mode %q", endpoint, q, r.Body, r.Header.Get("Couponpop-Search-Mode"))
+			}
+		}
+	}
+}

@@ -66,6 +66,11 @@ const (
 	// at the query point over one at the edge: its fused score is
 	// multiplied by 1 + DistanceBoost·(1 − distance/radius).
 	DistanceBoost = 0.5
+	// DefaultMinSimilarity is the hashing embedder's similarity floor:
+	// measured on the demo stores, nonsense words (뷁뚫, qwzx, 우주선,
+	// 자동차 수리) reach cosines of 0.09–0.17 with their nearest store, and
+	// words that mean something to it (카공, 혼밥, 강아지, 맛집) 0.25 and more.
+	DefaultMinSimilarity = 0.2
 	// maxQueryRunes bounds the text a query reads; the rest is ignored.
 	maxQueryRunes = 200
 )
@@ -92,6 +97,12 @@ type Searcher struct {
 	// Candidates is how many stores each side of a hybrid search brings to
 	// the fusion; 0 means DefaultCandidates.
 	Candidates int
+	// MinSimilarity is the similarity floor of the vector side: stores
+	// whose cosine to the query is below it are not found by it, so a word
+	// that means nothing finds nothing. 0 means the embedder's default
+	// (DefaultMinSimilarity for the offline hashing embedder, none for
+	// others, whose scale differs by model); negative means no floor.
+	MinSimilarity float64
 
 	aliasOnce sync.Once
 	aliases   search.Aliases
@@ -336,9 +347,30 @@ func (s *Searcher) vectorRanked(ctx context.Context, dbs []*DB, q SearchQuery, l
 	}
 	f := filterOf(q)
 	model := s.Embedder.Model()
-	return mergeShards(ctx, dbs, limit, func(ctx context.Context, db *DB) ([]search.Scored, error) {
+	ranked, err := mergeShards(ctx, dbs, limit, func(ctx context.Context, db *DB) ([]search.Scored, error) {
 		return db.search.vectorSearch(ctx, vec, model, f, limit)
 	})
+	floor := s.similarityFloor()
+	for i, r := range ranked {
+		if r.Score < floor {
+			return ranked[:i], err
+		}
+	}
+	return ranked, err
+}
+
+// similarityFloor is MinSimilarity with its default filled in.
+func (s *Searcher) similarityFloor() float64 {
+	switch {
+	case s.MinSimilarity < 0:
+		return math.Inf(-1)
+	case s.MinSimilarity > 0:
+		return s.MinSimilarity
+	}
+	if _, ok := s.Embedder.(*search.HashingEmbedder); ok {
+		return DefaultMinSimilarity
+	}
+	return math.Inf(-1)
 }
 
 // mergeShards runs fn on every shard in parallel and merges the rankings,

@@ -147,7 +147,7 @@ func (s *Server) serveSearch(w http.ResponseWriter, r *http.Request, maxLimit in
 		if err != nil {
 			return nil, err
 		}
-		understood.Suggestion = res.Suggestion
+		understood.Suggestion, understood.Area = res.Suggestion, res.Area
 		out := make([]searchRow, len(res.Hits))
 		for i, h := range res.Hits {
 			out[i] = newSearchRow(h, q)
@@ -176,6 +176,9 @@ type searchUnderstood struct {
 	// mean") when stores matching the correction were added below the
 	// exact matches.
 	Suggestion string `json:"suggestion,omitempty"`
+	// Area is the name of the gazetteer area the query named (강남역 카페),
+	// which filtered and lifted stores by distance instead of being a word.
+	Area string `json:"area,omitempty"`
 }
 
 // searchBody is the search endpoints' answer when they say more than data.

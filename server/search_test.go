@@ -463,3 +463,28 @@ func TestSearchAPI_NonsenseFindsNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchAPI_Area: a hybrid query naming a gazetteer area says which it
+// understood, and its first stores are near it.
+func TestSearchAPI_Area(t *testing.T) {
+	ts := newTestServer(t)
+	ts.loadDemoStores()
+	_, tok := ts.member(couponpop.MemberCustomer)
+	r := ts.do("GET", searchPath("", "강남역 카페"), tok, nil)
+	ts.expect(r, 200, "")
+	rows := checkShape(t, r, 20)
+	var body struct {
+		Area string `json:"area"`
+	}
+	if err := json.Unmarshal(r.Body, &body); err != nil {
+		t.Fatal(err)
+	}
+	if body.Area != "강남역" || len(rows) == 0 {
+		t.Fatalf("area %q, %d rows", body.Area, len(rows))
+	}
+	for _, row := range rows[:5] {
+		if d := geo.DistanceMeters(37.4985, 127.0290, row.Latitude, row.Longitude); d > 1500 {
+			t.Errorf("%s is %.0f m from 강남역", row.Name, d)
+		}
+	}
+}

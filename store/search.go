@@ -49,6 +49,9 @@ type SearchResult struct {
 	// mean") when the words as typed found too few stores and the
 	// corrected ones were searched too, ranked below them; else "".
 	Suggestion string
+	// Area is the name of the gazetteer area a hybrid query named, whose
+	// nearer stores were lifted (see areaOf); "" when none.
+	Area string
 }
 
 // Suggestion is an autocomplete answer.
@@ -97,6 +100,10 @@ type Searcher struct {
 	// Candidates is how many stores each side of a hybrid search brings to
 	// the fusion; 0 means DefaultCandidates.
 	Candidates int
+	// Gazetteer names the areas a query may name (강남역 카페): the area
+	// becomes the query's location instead of a word. nil means
+	// geo.SeoulGazetteer().
+	Gazetteer *geo.Gazetteer
 	// MinSimilarity is the similarity floor of the vector side: stores
 	// whose cosine to the query is below it are not found by it, so a word
 	// that means nothing finds nothing. 0 means the embedder's default
@@ -214,6 +221,7 @@ func (s *Searcher) vectorText(text string) string {
 // or takes longer than VectorTimeout, the keyword ranking answers alone.
 func (s *Searcher) Hybrid(ctx context.Context, dbs []*DB, q SearchQuery) (SearchResult, error) {
 	q = normQuery(q)
+	near, area := s.areaOf(q)
 	if _, ok := search.KeywordQuery(q.Text, s.aliasSet()); !ok {
 		return SearchResult{}, nil
 	}
@@ -235,7 +243,7 @@ func (s *Searcher) Hybrid(ctx context.Context, dbs []*DB, q SearchQuery) (Search
 	if err != nil {
 		return SearchResult{}, err
 	}
-	res := SearchResult{Suggestion: suggestion}
+	res := SearchResult{Suggestion: suggestion, Area: area}
 	switch {
 	case vector == nil && s.Embedder != nil:
 		// Initials only: nothing to embed, and nothing failed.
@@ -243,6 +251,16 @@ func (s *Searcher) Hybrid(ctx context.Context, dbs []*DB, q SearchQuery) (Search
 		res.KeywordOnly, res.VectorErr = true, ErrNoEmbedder
 	default:
 		res.KeywordOnly, res.VectorErr = h.KeywordOnly, h.VectorErr
+	}
+	if area != "" {
+		// The area lifts the stores near it; its word still matches
+		// the stores that name it, and no store outside is dropped.
+		res.Hits, err = hydrate(ctx, dbs, h.Results, SearchQuery{Latitude: near.Latitude, Longitude: near.Longitude,
+			RadiusMeters: near.RadiusMeters, Limit: q.Limit}, true)
+		for i := range res.Hits {
+			res.Hits[i].DistanceMeters = 0
+		}
+		return res, err
 	}
 	res.Hits, err = hydrate(ctx, dbs, h.Results, q, q.RadiusMeters > 0)
 	return res, err

@@ -49,7 +49,7 @@ func newSearcher(cfg Config) *store.Searcher {
 	if e == nil {
 		e = search.NewHashingEmbedder(0)
 	}
-	return &store.Searcher{Embedder: e}
+	return &store.Searcher{Embedder: e, Synonyms: cfg.Synonyms}
 }
 
 // searchRow is one result of the search endpoints.

@@ -100,6 +100,10 @@ type Searcher struct {
 	// Candidates is how many stores each side of a hybrid search brings to
 	// the fusion; 0 means DefaultCandidates.
 	Candidates int
+	// Synonyms expand query words that find too few stores (술집 →
+	// 주점, 포차; 공부 → 콘센트, 와이파이); stores found only so rank below
+	// the literal matches. nil means search.DefaultSynonyms().
+	Synonyms *search.SynonymSource
 	// Gazetteer names the areas a query may name (강남역 카페): the area
 	// becomes the query's location instead of a word. nil means
 	// geo.SeoulGazetteer().
@@ -111,10 +115,12 @@ type Searcher struct {
 	// others, whose scale differs by model); negative means no floor.
 	MinSimilarity float64
 
-	aliasOnce sync.Once
-	aliases   search.Aliases
-	vecOnce   sync.Once
-	queryVecs *genCache[string, []float32] // embedded queries, by text
+	aliasOnce  sync.Once
+	synOnce    sync.Once
+	defaultSyn *search.Synonyms
+	aliases    search.Aliases
+	vecOnce    sync.Once
+	queryVecs  *genCache[string, []float32] // embedded queries, by text
 }
 
 // queryVectorCache is how many embedded queries a Searcher keeps: people
@@ -190,6 +196,15 @@ func (s *Searcher) Semantic(ctx context.Context, dbs []*DB, q SearchQuery) (Sear
 	}
 	hits, err := hydrate(ctx, dbs, ranked, q, false)
 	return SearchResult{Hits: hits}, err
+}
+
+// synonyms returns the synonyms in use.
+func (s *Searcher) synonyms() *search.Synonyms {
+	if s.Synonyms == nil {
+		s.synOnce.Do(func() { s.defaultSyn = search.DefaultSynonyms() })
+		return s.defaultSyn
+	}
+	return s.Synonyms.Get()
 }
 
 // vectorText is what the vector side embeds for a query: the query with
@@ -277,8 +292,8 @@ func idsOf(ranked []search.Scored) []int64 {
 // keywordRanked returns up to limit store IDs by bm25 across dbs: matches of
 // every word; when they are fewer than few, matches of every word with the
 // misspelt ones corrected (the corrected text is returned as the
-// suggestion); when still fewer, matches of some words; each scaled below
-// the ones before. (A hybrid search asks for many candidates but falls
+// suggestion); when still fewer, matches of every word or its synonyms;
+// then matches of some words; each scaled below the ones before. (A hybrid search asks for many candidates but falls
 // back only when the page would not fill: the vector side covers recall,
 // and a fallback with a common word ranks a large part of the shard.)
 func (s *Searcher) keywordRanked(ctx context.Context, dbs []*DB, q SearchQuery, limit, few int) ([]search.Scored, string, error) {
@@ -312,6 +327,18 @@ func (s *Searcher) keywordRanked(ctx context.Context, dbs []*DB, q SearchQuery, 
 		}
 		if len(ranked) >= few {
 			return ranked, suggestion, nil
+		}
+	}
+	if syn := s.synonyms(); syn != nil {
+		if fts, ok := search.ExpandedQuery(text, s.aliasSet(), syn); ok {
+			more, err := match(fts)
+			if err != nil {
+				return nil, "", err
+			}
+			ranked = appendFallback(ranked, more, limit)
+			if len(ranked) >= few {
+				return ranked, suggestion, nil
+			}
 		}
 	}
 	some, _ := search.KeywordQueryAny(text, s.aliasSet())

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -491,7 +492,8 @@ func hydrate(ctx context.Context, dbs []*DB, ranked []search.Scored, q SearchQue
 }
 
 // Suggest returns up to limit stores whose names start with, or have a word
-// starting with, what was typed: by bm25 over names and initials, then
+// starting with, what was typed: by BM25 (b = 0, as keyword search ranks)
+// over names and initials, then
 // names that start with the prefix first (search.SortByPrefix).
 func (s *Searcher) Suggest(ctx context.Context, dbs []*DB, prefix string, limit int) ([]Suggestion, error) {
 	const pool = 50
@@ -501,7 +503,15 @@ func (s *Searcher) Suggest(ctx context.Context, dbs []*DB, prefix string, limit 
 		return nil, nil
 	}
 	ranked, err := mergeShards(ctx, dbs, pool, func(ctx context.Context, db *DB) ([]search.Scored, error) {
-		return db.scoredRows(ctx, `SELECT rowid, -rank FROM store_fts WHERE store_fts MATCH ? ORDER BY rank LIMIT ?`, nil, fts, pool)
+		// The fast ranking of keyword search (BM25 without length
+		// normalisation through couponpop_rank, ORDER BY a score with a
+		// LIMIT): FTS5's ORDER BY rank sorts every match before the limit.
+		rank, args, err := db.rankExpr(ctx, fts)
+		if err != nil {
+			return nil, fmt.Errorf("suggest in shard %d: %w", db.shard, err)
+		}
+		return db.scoredRows(ctx, `SELECT rowid, `+rank+` AS score FROM store_fts WHERE store_fts MATCH ?
+			ORDER BY score DESC, rowid LIMIT ?`, nil, append(args, fts, pool)...)
 	})
 	if err != nil {
 		return nil, err

@@ -172,6 +172,10 @@ func BenchmarkSearch(b *testing.B) {
 			return err
 		})
 	}
+	b.Run("typo-correction", run(func(i int, _ string) error {
+		_, _, err := store.Correct(ctx, s, []*store.DB{db}, typos[i%len(typos)])
+		return err
+	}))
 	b.Run("keyword-typo-cold", typo(s.Keyword))
 	b.Run("hybrid-typo-cold", typo(s.Hybrid))
 	b.Run("suggest", run(func(_ int, q string) error {

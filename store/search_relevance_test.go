@@ -272,8 +272,8 @@ func (b *baselineIndex) rank(ctx context.Context, query string) ([]string, error
 // BENCHMARKS.md ("Search") a little below what was measured, so a change
 // that makes search worse fails.
 const (
-	minKeywordRecall, minKeywordNDCG = 0.78, 0.77 // measured 0.803, 0.795 (bm25() with b = 0.75: 0.807, 0.794)
-	minHybridRecall, minHybridNDCG   = 0.91, 0.90 // measured 0.930, 0.918 (0.930, 0.917)
+	minKeywordRecall, minKeywordNDCG = 0.87, 0.86 // measured 0.895, 0.879 (before issue 18: 0.803, 0.795)
+	minHybridRecall, minHybridNDCG   = 0.93, 0.92 // measured 0.950, 0.941 (before issue 18: 0.930, 0.918)
 )
 
 // TestSearch_Relevance measures recall@10 and nDCG@10 over the relevance set

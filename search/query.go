@@ -219,3 +219,7 @@ func particleHost(rest string) bool {
 		return false
 	}
 }
+
+// StripParticles removes Korean particles from the end of a word as query
+// words are read (강남역에서 → 강남역).
+func StripParticles(word string) string { return stripParticles(normalize(word)) }

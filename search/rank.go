@@ -45,8 +45,8 @@ type Phrase struct {
 
 // Phrases returns the phrases of an expression made by this package's
 // query builders (and the column filters a storage layer adds: `col : "x"`,
-// `col : ("x" OR "y")`), in the order FTS5 numbers them. Other syntax is
-// not understood: NEAR, {col1 col2} sets, ^ and - filters.
+// `col : ("x" OR "y")`, `{col1 col2} : (…)`), in the order FTS5 numbers
+// them. Other syntax is not understood: NEAR, ^ and - filters.
 func Phrases(expr string) []Phrase {
 	var out []Phrase
 	var scopes []string // the column filter of each open parenthesis
@@ -103,6 +103,13 @@ func Phrases(expr string) []Phrase {
 				scopes = scopes[:len(scopes)-1]
 			}
 			i++
+		case c == '{': // a column set: {col1 col2} : …
+			j := strings.IndexByte(expr[i:], '}')
+			if j < 0 {
+				return out
+			}
+			pending = expr[i : i+j+1]
+			i += j + 1
 		case c == ' ' || c == ':' || c == '*':
 			i++
 		default:

@@ -7,6 +7,8 @@ import (
 	"math"
 	"net/http"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/couponpop/couponpop"
 	"github.com/couponpop/couponpop/search"
@@ -23,6 +25,10 @@ const (
 	defaultSearchKm   = 5.0
 	searchModeHeader  = "Couponpop-Search-Mode"
 	searchKeywordOnly = "keyword-only"
+	// searchNoMatch says that neither side found anything like the query
+	// (the vector side's similarity floor keeps nonsense from finding its
+	// nearest stores).
+	searchNoMatch = "no-match"
 )
 
 func (s *Server) searchRoutes(r chi.Router) {
@@ -43,7 +49,7 @@ func newSearcher(cfg Config) *store.Searcher {
 	if e == nil {
 		e = search.NewHashingEmbedder(0)
 	}
-	return &store.Searcher{Embedder: e}
+	return &store.Searcher{Embedder: e, Synonyms: cfg.Synonyms}
 }
 
 // searchRow is one result of the search endpoints.
@@ -135,11 +141,13 @@ func (s *Server) serveSearch(w http.ResponseWriter, r *http.Request, maxLimit in
 		s.writeError(w, r, err)
 		return
 	}
+	var understood searchUnderstood
 	rows, missing, err := gatherHeld(s, r, s.searchShards(q), func(ctx context.Context, dbs []*store.DB) ([]searchRow, error) {
 		res, err := fn(ctx, dbs, q)
 		if err != nil {
 			return nil, err
 		}
+		understood.Suggestion, understood.Area = res.Suggestion, res.Area
 		out := make([]searchRow, len(res.Hits))
 		for i, h := range res.Hits {
 			out[i] = newSearchRow(h, q)
@@ -151,10 +159,56 @@ func (s *Server) serveSearch(w http.ResponseWriter, r *http.Request, maxLimit in
 		return
 	}
 	slices.SortStableFunc(rows, func(a, b searchRow) int { return cmp.Compare(b.Score, a.Score) })
+	if len(rows) == 0 && w.Header().Get(searchModeHeader) == "" {
+		w.Header().Set(searchModeHeader, searchNoMatch)
+	}
 	if rows == nil {
 		rows = []searchRow{}
 	}
-	writeGathered(w, rows[:min(len(rows), q.Limit)], missing)
+	writeSearch(w, rows[:min(len(rows), q.Limit)], missing, understood)
+}
+
+// searchUnderstood is what a search understood of its query, answered
+// beside data ([ext]) when set. Parts answered by other nodes bring only
+// their rows: what this node understood is what is said.
+type searchUnderstood struct {
+	// Suggestion is the query with misspelt words corrected ("did you
+	// mean") when stores matching the correction were added below the
+	// exact matches.
+	Suggestion string `json:"suggestion,omitempty"`
+	// Area is the name of the gazetteer area the query named (강남역 카페),
+	// which filtered and lifted stores by distance instead of being a word.
+	Area string `json:"area,omitempty"`
+}
+
+// searchBody is the search endpoints' answer when they say more than data.
+type searchBody struct {
+	Data any `json:"data"`
+	searchUnderstood
+	Partial       bool  `json:"partial,omitempty"`
+	MissingShards []int `json:"missingShards,omitempty"`
+}
+
+// writeSearch answers {"data": rows} as writeGathered does, with what the
+// search understood beside data when it understood something.
+func writeSearch(w http.ResponseWriter, rows []searchRow, missing []int, u searchUnderstood) {
+	if u == (searchUnderstood{}) {
+		writeGathered(w, rows, missing)
+		return
+	}
+	if len(missing) > 0 {
+		w.Header().Set(partialHeader, joinInts(missing))
+	}
+	writeJSON(w, http.StatusOK, searchBody{Data: rows, searchUnderstood: u, Partial: len(missing) > 0, MissingShards: missing})
+}
+
+// joinInts writes ns comma-separated.
+func joinInts(ns []int) string {
+	parts := make([]string, len(ns))
+	for i, n := range ns {
+		parts[i] = strconv.Itoa(n)
+	}
+	return strings.Join(parts, ",")
 }
 
 func newSearchRow(h store.SearchHit, q store.SearchQuery) searchRow {

@@ -419,3 +419,72 @@ func loadTest(b *testing.B, ts *testServer, tok string, clients int, path func(i
 	b.ReportMetric(pct(0.99), "p99-ms")
 	b.ReportMetric(0, "ns/op")
 }
+
+// TestSearchAPI_Suggestion: a brand typed with one jamo wrong finds the
+// brand, and the answer says what it understood in suggestion beside data.
+func TestSearchAPI_Suggestion(t *testing.T) {
+	ts := newTestServer(t)
+	ts.loadDemoStores()
+	_, tok := ts.member(couponpop.MemberCustomer)
+	for _, endpoint := range []string{"", "/keyword"} {
+		r := ts.do("GET", searchPath(endpoint, "스타벅쓰"), tok, nil)
+		ts.expect(r, 200, "")
+		rows := checkShape(t, r, 20)
+		var body struct {
+			Suggestion string `json:"suggestion"`
+		}
+		if err := json.Unmarshal(r.Body, &body); err != nil {
+			t.Fatal(err)
+		}
+		if body.Suggestion != "스타벅스" || len(rows) == 0 || !strings.HasPrefix(rows[0].Name, "스타벅스") {
+			t.Errorf("%s 스타벅쓰: suggestion %q, first of %d rows %+v", endpoint, body.Suggestion, len(rows), rows)
+		}
+	}
+	r := ts.do("GET", searchPath("/keyword", "스타벅스"), tok, nil)
+	if strings.Contains(string(r.Body), "suggestion") {
+		t.Errorf("an exact query suggests: %s", r.Body)
+	}
+}
+
+// TestSearchAPI_NonsenseFindsNothing: a word that means nothing finds no
+// store on any endpoint (the vector side has a similarity floor), and the
+// answer says so.
+func TestSearchAPI_NonsenseFindsNothing(t *testing.T) {
+	ts := newTestServer(t)
+	ts.loadDemoStores()
+	_, tok := ts.member(couponpop.MemberCustomer)
+	for _, q := range []string{"뷁뚫", "qwzx"} {
+		for _, endpoint := range []string{"", "/keyword", "/semantic"} {
+			r := ts.do("GET", searchPath(endpoint, q), tok, nil)
+			ts.expect(r, 200, "")
+			if string(r.Body) != "{\"data\":[]}\n" || r.Header.Get("Couponpop-Search-Mode") != "no-match" {
+				t.Errorf("%s %s: %s, mode %q", endpoint, q, r.Body, r.Header.Get("Couponpop-Search-Mode"))
+			}
+		}
+	}
+}
+
+// TestSearchAPI_Area: a hybrid query naming a gazetteer area says which it
+// understood, and its first stores are near it.
+func TestSearchAPI_Area(t *testing.T) {
+	ts := newTestServer(t)
+	ts.loadDemoStores()
+	_, tok := ts.member(couponpop.MemberCustomer)
+	r := ts.do("GET", searchPath("", "강남역 카페"), tok, nil)
+	ts.expect(r, 200, "")
+	rows := checkShape(t, r, 20)
+	var body struct {
+		Area string `json:"area"`
+	}
+	if err := json.Unmarshal(r.Body, &body); err != nil {
+		t.Fatal(err)
+	}
+	if body.Area != "강남역" || len(rows) == 0 {
+		t.Fatalf("area %q, %d rows", body.Area, len(rows))
+	}
+	for _, row := range rows[:5] {
+		if d := geo.DistanceMeters(37.4985, 127.0290, row.Latitude, row.Longitude); d > 1500 {
+			t.Errorf("%s is %.0f m from 강남역", row.Name, d)
+		}
+	}
+}

@@ -40,6 +40,9 @@ type Config struct {
 	// Embedder embeds search queries; it must be the embedder the shards
 	// were opened with. nil means the offline search.HashingEmbedder.
 	Embedder search.Embedder
+	// Synonyms are the search synonyms and attributes (the operator's
+	// file, read again when it changes); nil means the embedded default.
+	Synonyms *search.SynonymSource
 	// ShutdownTimeout bounds how long Serve waits for requests in flight
 	// once its context ends; default 10 s.
 	ShutdownTimeout time.Duration

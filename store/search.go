@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -45,6 +46,13 @@ type SearchResult struct {
 	// the keyword ranking alone; VectorErr says why.
 	KeywordOnly bool
 	VectorErr   error
+	// Suggestion is the query with its misspelt words corrected ("did you
+	// mean") when the words as typed found too few stores and the
+	// corrected ones were searched too, ranked below them; else "".
+	Suggestion string
+	// Area is the name of the gazetteer area a hybrid query named, whose
+	// nearer stores were lifted (see areaOf); "" when none.
+	Area string
 }
 
 // Suggestion is an autocomplete answer.
@@ -62,6 +70,11 @@ const (
 	// at the query point over one at the edge: its fused score is
 	// multiplied by 1 + DistanceBoost·(1 − distance/radius).
 	DistanceBoost = 0.5
+	// DefaultMinSimilarity is the hashing embedder's similarity floor:
+	// measured on the demo stores, nonsense words (뷁뚫, qwzx, 우주선,
+	// 자동차 수리) reach cosines of 0.09–0.17 with their nearest store, and
+	// words that mean something to it (카공, 혼밥, 강아지, 맛집) 0.25 and more.
+	DefaultMinSimilarity = 0.2
 	// maxQueryRunes bounds the text a query reads; the rest is ignored.
 	maxQueryRunes = 200
 )
@@ -88,11 +101,27 @@ type Searcher struct {
 	// Candidates is how many stores each side of a hybrid search brings to
 	// the fusion; 0 means DefaultCandidates.
 	Candidates int
+	// Synonyms expand query words that find too few stores (술집 →
+	// 주점, 포차; 공부 → 콘센트, 와이파이); stores found only so rank below
+	// the literal matches. nil means search.DefaultSynonyms().
+	Synonyms *search.SynonymSource
+	// Gazetteer names the areas a query may name (강남역 카페): the area
+	// becomes the query's location instead of a word. nil means
+	// geo.SeoulGazetteer().
+	Gazetteer *geo.Gazetteer
+	// MinSimilarity is the similarity floor of the vector side: stores
+	// whose cosine to the query is below it are not found by it, so a word
+	// that means nothing finds nothing. 0 means the embedder's default
+	// (DefaultMinSimilarity for the offline hashing embedder, none for
+	// others, whose scale differs by model); negative means no floor.
+	MinSimilarity float64
 
-	aliasOnce sync.Once
-	aliases   search.Aliases
-	vecOnce   sync.Once
-	queryVecs *genCache[string, []float32] // embedded queries, by text
+	aliasOnce  sync.Once
+	synOnce    sync.Once
+	defaultSyn *search.Synonyms
+	aliases    search.Aliases
+	vecOnce    sync.Once
+	queryVecs  *genCache[string, []float32] // embedded queries, by text
 }
 
 // queryVectorCache is how many embedded queries a Searcher keeps: people
@@ -144,12 +173,12 @@ func normQuery(q SearchQuery) SearchQuery {
 // stores matching some of them (KeywordQueryAny) below those.
 func (s *Searcher) Keyword(ctx context.Context, dbs []*DB, q SearchQuery) (SearchResult, error) {
 	q = normQuery(q)
-	ranked, err := s.keywordRanked(ctx, dbs, q, q.Limit, q.Limit)
+	ranked, suggestion, err := s.keywordRanked(ctx, dbs, q, q.Limit, q.Limit)
 	if err != nil {
 		return SearchResult{}, err
 	}
 	hits, err := hydrate(ctx, dbs, ranked, q, false)
-	return SearchResult{Hits: hits}, err
+	return SearchResult{Hits: hits, Suggestion: suggestion}, err
 }
 
 // Semantic ranks the stores of dbs by the cosine similarity of their
@@ -168,6 +197,15 @@ func (s *Searcher) Semantic(ctx context.Context, dbs []*DB, q SearchQuery) (Sear
 	}
 	hits, err := hydrate(ctx, dbs, ranked, q, false)
 	return SearchResult{Hits: hits}, err
+}
+
+// synonyms returns the synonyms in use.
+func (s *Searcher) synonyms() *search.Synonyms {
+	if s.Synonyms == nil {
+		s.synOnce.Do(func() { s.defaultSyn = search.DefaultSynonyms() })
+		return s.defaultSyn
+	}
+	return s.Synonyms.Get()
 }
 
 // vectorText is what the vector side embeds for a query: the query with
@@ -199,12 +237,15 @@ func (s *Searcher) vectorText(text string) string {
 // or takes longer than VectorTimeout, the keyword ranking answers alone.
 func (s *Searcher) Hybrid(ctx context.Context, dbs []*DB, q SearchQuery) (SearchResult, error) {
 	q = normQuery(q)
+	near, area := s.areaOf(q)
 	if _, ok := search.KeywordQuery(q.Text, s.aliasSet()); !ok {
 		return SearchResult{}, nil
 	}
 	n := s.candidates(q.Limit)
+	var suggestion string
 	keyword := func(ctx context.Context) ([]int64, error) {
-		ranked, err := s.keywordRanked(ctx, dbs, q, n, q.Limit)
+		ranked, sug, err := s.keywordRanked(ctx, dbs, q, n, q.Limit)
+		suggestion = sug
 		return idsOf(ranked), err
 	}
 	var vector func(context.Context) ([]int64, error)
@@ -218,7 +259,7 @@ func (s *Searcher) Hybrid(ctx context.Context, dbs []*DB, q SearchQuery) (Search
 	if err != nil {
 		return SearchResult{}, err
 	}
-	var res SearchResult
+	res := SearchResult{Suggestion: suggestion, Area: area}
 	switch {
 	case vector == nil && s.Embedder != nil:
 		// Initials only: nothing to embed, and nothing failed.
@@ -226,6 +267,16 @@ func (s *Searcher) Hybrid(ctx context.Context, dbs []*DB, q SearchQuery) (Search
 		res.KeywordOnly, res.VectorErr = true, ErrNoEmbedder
 	default:
 		res.KeywordOnly, res.VectorErr = h.KeywordOnly, h.VectorErr
+	}
+	if area != "" {
+		// The area lifts the stores near it; its word still matches
+		// the stores that name it, and no store outside is dropped.
+		res.Hits, err = hydrate(ctx, dbs, h.Results, SearchQuery{Latitude: near.Latitude, Longitude: near.Longitude,
+			RadiusMeters: near.RadiusMeters, Limit: q.Limit}, true)
+		for i := range res.Hits {
+			res.Hits[i].DistanceMeters = 0
+		}
+		return res, err
 	}
 	res.Hits, err = hydrate(ctx, dbs, h.Results, q, q.RadiusMeters > 0)
 	return res, err
@@ -240,33 +291,66 @@ func idsOf(ranked []search.Scored) []int64 {
 }
 
 // keywordRanked returns up to limit store IDs by bm25 across dbs: matches of
-// every word, then, when they are fewer than few, matches of some words,
-// scaled below them. (A hybrid search asks for many candidates but falls
+// every word; when they are fewer than few, matches of every word with the
+// misspelt ones corrected (the corrected text is returned as the
+// suggestion); when still fewer, matches of every word or its synonyms;
+// then matches of some words; each scaled below the ones before. (A hybrid search asks for many candidates but falls
 // back only when the page would not fill: the vector side covers recall,
 // and a fallback with a common word ranks a large part of the shard.)
-func (s *Searcher) keywordRanked(ctx context.Context, dbs []*DB, q SearchQuery, limit, few int) ([]search.Scored, error) {
+func (s *Searcher) keywordRanked(ctx context.Context, dbs []*DB, q SearchQuery, limit, few int) ([]search.Scored, string, error) {
 	all, ok := search.KeywordQuery(q.Text, s.aliasSet())
 	if !ok {
-		return nil, nil
+		return nil, "", nil
 	}
 	f := filterOf(q)
-	ranked, err := mergeShards(ctx, dbs, limit, func(ctx context.Context, db *DB) ([]search.Scored, error) {
-		return db.keywordMatch(ctx, all, f, limit)
-	})
+	match := func(fts string) ([]search.Scored, error) {
+		return mergeShards(ctx, dbs, limit, func(ctx context.Context, db *DB) ([]search.Scored, error) {
+			return db.keywordMatch(ctx, fts, f, limit)
+		})
+	}
+	ranked, err := match(all)
 	if err != nil || len(ranked) >= few {
-		return ranked, err
+		return ranked, "", err
 	}
-	some, _ := search.KeywordQueryAny(q.Text, s.aliasSet())
+	text, suggestion := q.Text, ""
+	if fixed, ok, err := s.correct(ctx, dbs, q.Text); err != nil {
+		return nil, "", err
+	} else if ok {
+		if fts, ok := search.KeywordQuery(fixed, s.aliasSet()); ok {
+			more, err := match(fts)
+			if err != nil {
+				return nil, "", err
+			}
+			if len(more) > 0 {
+				ranked = appendFallback(ranked, more, limit)
+				text, suggestion = fixed, fixed
+			}
+		}
+		if len(ranked) >= few {
+			return ranked, suggestion, nil
+		}
+	}
+	if syn := s.synonyms(); syn != nil {
+		if fts, ok := search.ExpandedQuery(text, s.aliasSet(), syn); ok {
+			more, err := match(fts)
+			if err != nil {
+				return nil, "", err
+			}
+			ranked = appendFallback(ranked, more, limit)
+			if len(ranked) >= few {
+				return ranked, suggestion, nil
+			}
+		}
+	}
+	some, _ := search.KeywordQueryAny(text, s.aliasSet())
 	if some == all {
-		return ranked, nil
+		return ranked, suggestion, nil
 	}
-	more, err := mergeShards(ctx, dbs, limit, func(ctx context.Context, db *DB) ([]search.Scored, error) {
-		return db.keywordMatch(ctx, some, f, limit)
-	})
+	more, err := match(some)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return appendFallback(ranked, more, limit), nil
+	return appendFallback(ranked, more, limit), suggestion, nil
 }
 
 // appendFallback appends the rows of more that ranked lacks, their scores
@@ -309,9 +393,30 @@ func (s *Searcher) vectorRanked(ctx context.Context, dbs []*DB, q SearchQuery, l
 	}
 	f := filterOf(q)
 	model := s.Embedder.Model()
-	return mergeShards(ctx, dbs, limit, func(ctx context.Context, db *DB) ([]search.Scored, error) {
+	ranked, err := mergeShards(ctx, dbs, limit, func(ctx context.Context, db *DB) ([]search.Scored, error) {
 		return db.search.vectorSearch(ctx, vec, model, f, limit)
 	})
+	floor := s.similarityFloor()
+	for i, r := range ranked {
+		if r.Score < floor {
+			return ranked[:i], err
+		}
+	}
+	return ranked, err
+}
+
+// similarityFloor is MinSimilarity with its default filled in.
+func (s *Searcher) similarityFloor() float64 {
+	switch {
+	case s.MinSimilarity < 0:
+		return math.Inf(-1)
+	case s.MinSimilarity > 0:
+		return s.MinSimilarity
+	}
+	if _, ok := s.Embedder.(*search.HashingEmbedder); ok {
+		return DefaultMinSimilarity
+	}
+	return math.Inf(-1)
 }
 
 // mergeShards runs fn on every shard in parallel and merges the rankings,
@@ -387,7 +492,8 @@ func hydrate(ctx context.Context, dbs []*DB, ranked []search.Scored, q SearchQue
 }
 
 // Suggest returns up to limit stores whose names start with, or have a word
-// starting with, what was typed: by bm25 over names and initials, then
+// starting with, what was typed: by BM25 (b = 0, as keyword search ranks)
+// over names and initials, then
 // names that start with the prefix first (search.SortByPrefix).
 func (s *Searcher) Suggest(ctx context.Context, dbs []*DB, prefix string, limit int) ([]Suggestion, error) {
 	const pool = 50
@@ -397,7 +503,15 @@ func (s *Searcher) Suggest(ctx context.Context, dbs []*DB, prefix string, limit 
 		return nil, nil
 	}
 	ranked, err := mergeShards(ctx, dbs, pool, func(ctx context.Context, db *DB) ([]search.Scored, error) {
-		return db.scoredRows(ctx, `SELECT rowid, -rank FROM store_fts WHERE store_fts MATCH ? ORDER BY rank LIMIT ?`, nil, fts, pool)
+		// The fast ranking of keyword search (BM25 without length
+		// normalisation through couponpop_rank, ORDER BY a score with a
+		// LIMIT): FTS5's ORDER BY rank sorts every match before the limit.
+		rank, args, err := db.rankExpr(ctx, fts)
+		if err != nil {
+			return nil, fmt.Errorf("suggest in shard %d: %w", db.shard, err)
+		}
+		return db.scoredRows(ctx, `SELECT rowid, `+rank+` AS score FROM store_fts WHERE store_fts MATCH ?
+			ORDER BY score DESC, rowid LIMIT ?`, nil, append(args, fts, pool)...)
 	})
 	if err != nil {
 		return nil, err

@@ -157,6 +157,27 @@ func BenchmarkSearch(b *testing.B) {
 	b.Run("keyword-1km-cold", mode(s.Keyword, db, 1000))
 	b.Run("vector-1km", mode(s.Semantic, db, 1000))
 	b.Run("hybrid-1km-cold", mode(s.Hybrid, db, 1000))
+	// Typos (a chain's name one jamo off, and nonsense): the exact query
+	// finds nothing, so the fuzzy fallback runs (name dictionary built
+	// before the timing, as after the first query).
+	typos := []string{"스타벅쓰", "투섬플레이스", "맥도널드", "파리바게트", "까페", "교쵼치킨", "버거깅", "뚜레주르", "이디아커피", "뷁뚫", "qwzx 카페"}
+	t0 = time.Now()
+	if _, err := s.Keyword(ctx, []*store.DB{db}, store.SearchQuery{Text: typos[0]}); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("first typo query (builds the name dictionary) in %v", time.Since(t0).Round(time.Millisecond))
+	typo := func(fn func(context.Context, []*store.DB, store.SearchQuery) (store.SearchResult, error)) func(b *testing.B) {
+		return run(func(i int, _ string) error {
+			_, err := fn(ctx, []*store.DB{db}, store.SearchQuery{Text: typos[i%len(typos)]})
+			return err
+		})
+	}
+	b.Run("typo-correction", run(func(i int, _ string) error {
+		_, _, err := store.Correct(ctx, s, []*store.DB{db}, typos[i%len(typos)])
+		return err
+	}))
+	b.Run("keyword-typo-cold", typo(s.Keyword))
+	b.Run("hybrid-typo-cold", typo(s.Hybrid))
 	b.Run("suggest", run(func(_ int, q string) error {
 		_, err := s.Suggest(ctx, []*store.DB{db}, q, 10)
 		return err

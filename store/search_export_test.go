@@ -1,5 +1,12 @@
 package store
 
+import "context"
+
 // TierAnswers returns how many keyword queries db's impact tiers have
 // answered.
 func TierAnswers(db *DB) int64 { return db.search.tierAnswers.Load() }
+
+// Correct is the typo fallback's correction of text over dbs.
+func Correct(ctx context.Context, s *Searcher, dbs []*DB, text string) (string, bool, error) {
+	return s.correct(ctx, dbs, text)
+}

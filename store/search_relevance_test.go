@@ -83,8 +83,14 @@ type relevanceSet struct {
 }
 
 func loadRelevance(tb testing.TB, set *demoSet) relevanceSet {
+	return loadRelevanceFile(tb, set, "testdata/relevance.json")
+}
+
+// loadRelevanceFile reads a relevance set and checks that every judged
+// store is a demo store.
+func loadRelevanceFile(tb testing.TB, set *demoSet, path string) relevanceSet {
 	tb.Helper()
-	data, err := os.ReadFile("testdata/relevance.json")
+	data, err := os.ReadFile(path)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -95,7 +101,7 @@ func loadRelevance(tb testing.TB, set *demoSet) relevanceSet {
 	for _, q := range rs.Queries {
 		for name, g := range q.Judgments {
 			if set.byName[name] == nil || g < 1 || g > 3 {
-				tb.Fatalf("relevance.json: query %q judges %q (grade %d), which is no demo store or no grade", q.Query, name, g)
+				tb.Fatalf("%s: query %q judges %q (grade %d), which is no demo store or no grade", path, q.Query, name, g)
 			}
 		}
 	}
@@ -266,8 +272,8 @@ func (b *baselineIndex) rank(ctx context.Context, query string) ([]string, error
 // docs/benchmarks-history.md ("Search") a little below what was measured, so a change
 // that makes search worse fails.
 const (
-	minKeywordRecall, minKeywordNDCG = 0.78, 0.77 // measured 0.803, 0.795 (bm25() with b = 0.75: 0.807, 0.794)
-	minHybridRecall, minHybridNDCG   = 0.91, 0.90 // measured 0.930, 0.918 (0.930, 0.917)
+	minKeywordRecall, minKeywordNDCG = 0.87, 0.86 // measured 0.895, 0.879 (before issue 18: 0.803, 0.795)
+	minHybridRecall, minHybridNDCG   = 0.93, 0.92 // measured 0.950, 0.941 (before issue 18: 0.930, 0.918)
 )
 
 // TestSearch_Relevance measures recall@10 and nDCG@10 over the relevance set

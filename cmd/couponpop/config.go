@@ -44,6 +44,10 @@ type Config struct {
 	Shards []ShardConfig `yaml:"shards"`
 	// Embedder embeds stores and queries for search (see search.go).
 	Embedder EmbedderConfig `yaml:"embedder"`
+	// SearchSynonyms is a synonyms file for store search (the format of
+	// search/synonyms.txt, which is the default when empty), read again
+	// when it changes.
+	SearchSynonyms string `yaml:"search-synonyms"`
 
 	// AdminToken guards /metrics, /readyz details and /internal/ on addr
 	// (a bearer token); nodes send it to each other. Empty means one

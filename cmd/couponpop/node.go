@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/couponpop/couponpop/search"
 	"github.com/couponpop/couponpop/server"
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/errgroup"
@@ -154,8 +155,12 @@ func (n *node) initServer() error {
 	if err != nil {
 		return err
 	}
+	synonyms, err := search.NewSynonymSource(n.cfg.SearchSynonyms)
+	if err != nil {
+		return fmt.Errorf("config: search-synonyms: %w", err)
+	}
 	cfg := server.Config{JWTSecret: secret, Logger: n.log, AdvertiseURL: n.cfg.AdvertiseURL, Embedder: n.cfg.searchEmbedder(),
-		Metrics: n.metrics, Gatherer: n.registry,
+		Synonyms: synonyms, Metrics: n.metrics, Gatherer: n.registry,
 		AdminToken: n.cfg.AdminToken, Limits: limits, BodyReadTimeout: n.cfg.BodyReadTimeout, BcryptConcurrency: n.cfg.BcryptConcurrency}
 	if n.roles != nil {
 		cfg.Roles = n.roles

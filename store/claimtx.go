@@ -74,9 +74,10 @@ func (tx *claimTx) takeCoupons(ctx context.Context) error {
 	return nil
 }
 
-// record writes the ISSUED history row and the outbox message of every
-// coupon the batch granted, in its transaction: two INSERTs that copy the
-// new coupon rows, rather than two statements a claim. The batch's coupons
+// record writes the ISSUED history row, the outbox message and the live
+// counters and change of every coupon the batch granted, in its
+// transaction: five statements that read the new coupon rows, rather than
+// two statements and a trigger a claim. The batch's coupons
 // are exactly those from its first one on: AUTOINCREMENT gives every new
 // row an ID above any the table ever had, the writer's transaction is the
 // only one inserting coupons, and a refused claim leaves no row (one whose
@@ -87,6 +88,17 @@ func (tx *claimTx) record(ctx context.Context, first int64) error {
 	}
 	if _, err := tx.stmt(ctx, tx.stmts.outbox).ExecContext(ctx, first); err != nil {
 		return fmt.Errorf("outbox: %w", err)
+	}
+	// The dashboard's counters and the live feed (see livecount.go): the
+	// changes first, as they read the counts before the batch.
+	if _, err := tx.stmt(ctx, tx.stmts.liveChanges).ExecContext(ctx, first); err != nil {
+		return fmt.Errorf("live changes: %w", err)
+	}
+	if _, err := tx.stmt(ctx, tx.stmts.liveEvents).ExecContext(ctx, first); err != nil {
+		return fmt.Errorf("live events: %w", err)
+	}
+	if _, err := tx.stmt(ctx, tx.stmts.storeHours).ExecContext(ctx, first); err != nil {
+		return fmt.Errorf("store hours: %w", err)
 	}
 	return nil
 }
@@ -200,8 +212,9 @@ func errMessage(err error) string {
 // single-connection write pool before the first batch: those every batch
 // runs (event, position) and those every claim runs.
 type claimStmts struct {
-	event, position               *sql.Stmt
-	take, insert, history, outbox *sql.Stmt
+	event, position                     *sql.Stmt
+	take, insert, history, outbox       *sql.Stmt
+	liveChanges, liveEvents, storeHours *sql.Stmt
 }
 
 func (s *claimStmts) prepare(ctx context.Context, pool *sql.DB) error {
@@ -230,6 +243,9 @@ func (s *claimStmts) prepare(ctx context.Context, pool *sql.DB) error {
 		SELECT id, member_id, event_id, store_id, 'ISSUED', issued_at, claim_latitude, claim_longitude
 		FROM coupons WHERE id >= ? ORDER BY id`)
 	s.outbox = prep(couponOutboxSQL(outboxIssued, `id >= ? ORDER BY id`))
+	s.liveChanges = prep(liveClaimChangesSQL)
+	s.liveEvents = prep(liveClaimEventsSQL)
+	s.storeHours = prep(liveClaimHoursSQL)
 	if err != nil {
 		s.close()
 		return err
@@ -239,7 +255,8 @@ func (s *claimStmts) prepare(ctx context.Context, pool *sql.DB) error {
 
 // close closes the statements.
 func (s *claimStmts) close() {
-	for _, st := range []*sql.Stmt{s.event, s.position, s.take, s.insert, s.history, s.outbox} {
+	for _, st := range []*sql.Stmt{s.event, s.position, s.take, s.insert, s.history, s.outbox,
+		s.liveChanges, s.liveEvents, s.storeHours} {
 		if st != nil {
 			st.Close()
 		}

@@ -109,6 +109,19 @@ func (mv *DistrictMove) copy(ctx context.Context, src *DB, tx *Tx) error {
 			*spec.count = n
 		}
 	}
+	// The copies count themselves into the dashboard and the feed, as new
+	// coupons do (they are the coupons from the first copy's ID on).
+	if len(mv.Coupons) > 0 {
+		first := int64(0)
+		for _, id := range mv.Coupons {
+			if first == 0 || id < first {
+				first = id
+			}
+		}
+		if err := CountNewCoupons(ctx, tx, first); err != nil {
+			return err
+		}
+	}
 	// The keyword index of the live stores, under their new IDs.
 	for _, id := range mv.Stores {
 		st, err := scanStore(tx.QueryRowContext(ctx, `SELECT `+storeColumns+` FROM stores WHERE id = ? AND deleted_at IS NULL`, id))

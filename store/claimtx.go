@@ -107,14 +107,22 @@ func (tx *claimTx) record(ctx context.Context, first int64) error {
 // refusal, nor a replay of an earlier answer). Without an Idempotency-Key a
 // claim writes one statement, the coupon's INSERT, which is atomic by
 // itself; with one, the coupon and its remembered answer are two, so they
-// run in a savepoint of their own.
-func (w *claimWriter) claimOne(ctx context.Context, tx *claimTx, req ClaimRequest) (res ClaimResult, granted bool, err error) {
+// run in a savepoint of their own. A claim the gate refused (refusal) is
+// not tried again: its refusal is remembered, unless the key already has an
+// answer.
+func (w *claimWriter) claimOne(ctx context.Context, tx *claimTx, req ClaimRequest, refusal error) (res ClaimResult, granted bool, err error) {
 	if req.IdempotencyKey == "" {
 		res, _, err = w.grant(ctx, tx, req)
 		return res, err == nil, err
 	}
 	if res, err, ok := w.db.replayClaim(ctx, tx, req); ok {
 		return res, false, err
+	}
+	if refusal != nil {
+		if err := tx.remember(ctx, req, ClaimResult{}, refusal); err != nil {
+			return ClaimResult{}, false, err
+		}
+		return ClaimResult{}, false, refusal
 	}
 	if _, err := tx.ExecContext(ctx, `SAVEPOINT claim`); err != nil {
 		return ClaimResult{}, false, err
@@ -194,10 +202,10 @@ func (tx *claimTx) remember(ctx context.Context, req ClaimRequest, res ClaimResu
 	if claimErr == nil {
 		couponID = res.CouponID
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (member_id, key, coupon_id, code, message, created_at)
-		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (member_id, key) DO UPDATE SET coupon_id = excluded.coupon_id,
-		code = excluded.code, message = excluded.message, created_at = excluded.created_at`,
-		req.MemberID, req.IdempotencyKey, couponID, couponpop.ErrorCode(claimErr), errMessage(claimErr), millis(tx.now))
+	_, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (member_id, key, coupon_id, code, message, created_at, event_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (member_id, key) DO UPDATE SET coupon_id = excluded.coupon_id,
+		code = excluded.code, message = excluded.message, created_at = excluded.created_at, event_id = excluded.event_id`,
+		req.MemberID, req.IdempotencyKey, couponID, couponpop.ErrorCode(claimErr), errMessage(claimErr), millis(tx.now), req.EventID)
 	return err
 }
 

@@ -94,8 +94,8 @@ func (mv *DistrictMove) copy(ctx context.Context, src *DB, tx *Tx) error {
 			remap: map[string]map[int64]int64{"coupon_id": mv.Coupons, "event_id": mv.Events, "store_id": mv.Stores}},
 		// A key the member also used in dst keeps dst's answer.
 		{table: "idempotency_keys", where: `coupon_id IN (` + districtCoupon + `)`, count: &mv.Keys, orIgnore: true,
-			cols:  `member_id, key, coupon_id, code, message, created_at`,
-			remap: map[string]map[int64]int64{"coupon_id": mv.Coupons}},
+			cols:  `member_id, key, coupon_id, code, message, created_at, event_id`,
+			remap: map[string]map[int64]int64{"coupon_id": mv.Coupons, "event_id": mv.Events}},
 		{table: "store_vectors", where: `store_id IN (` + districtStores + `)`, count: &mv.Vectors, seq: &vectorSeq,
 			cols:  `store_id, model, content_hash, vector, seq`,
 			remap: map[string]map[int64]int64{"store_id": mv.Stores}},

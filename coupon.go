@@ -21,6 +21,9 @@ const (
 	ECouponInvalidTempCode = "COUPON_INVALID_TEMP_CODE"
 	ELocationOutOfRange    = "LOCATION_OUT_OF_RANGE"
 	ELocationRequired      = "LOCATION_REQUIRED"
+	// EIdempotencyKeyReused: the member sent the Idempotency-Key before
+	// with another request (another event).
+	EIdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED"
 )
 
 // Coupon is one member's claim on an event.

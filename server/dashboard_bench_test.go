@@ -112,6 +112,10 @@ func seedCoupons(b *testing.B, db *store.DB, storeID int64, n int, span time.Dur
 			b.Fatal(err)
 		}
 	}
+	var first int64 // the seed's coupons are those from here on
+	if err := tx.QueryRow(`SELECT IFNULL(MAX(id), 0) + 1 FROM coupons`).Scan(&first); err != nil {
+		b.Fatal(err)
+	}
 	_, err = tx.Exec(`WITH RECURSIVE i(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM i WHERE k + 1 < ?)
 		INSERT INTO coupons (event_id, member_id, store_id, status, issued_at, expire_at, used_at, event_end_at, claim_latitude, claim_longitude)
 		SELECT e.id, 1000000 + k, ?, CASE WHEN k % 3 = 0 THEN 'USED' ELSE 'ISSUED' END, t, t + 86400000,
@@ -122,6 +126,9 @@ func seedCoupons(b *testing.B, db *store.DB, storeID int64, n int, span time.Dur
 		JOIN (SELECT id, end_at, ROW_NUMBER() OVER (ORDER BY id) - 1 AS ev FROM coupon_events WHERE store_id = ?) e ON e.ev = c.ev`,
 		n, storeID, startMs, span.Milliseconds()/int64(n), events, n, storeID)
 	if err != nil {
+		b.Fatal(err)
+	}
+	if err := store.CountNewCoupons(context.Background(), tx, first); err != nil {
 		b.Fatal(err)
 	}
 	if _, err := tx.Exec(`UPDATE coupon_events SET issued_count = total_count, used_count = (SELECT used FROM live_events WHERE event_id = coupon_events.id) WHERE store_id = ?`, storeID); err != nil {

@@ -39,6 +39,7 @@ var statusOf = map[string]int{
 	couponpop.EMemberNotFound:              http.StatusNotFound,
 	couponpop.EEventNotFound:               http.StatusNotFound,
 	couponpop.ECONFLICT:                    http.StatusConflict,
+	couponpop.EIdempotencyKeyReused:        http.StatusUnprocessableEntity,
 	eMethodNotAllowed:                      http.StatusMethodNotAllowed,
 	ePayloadTooLarge:                       http.StatusRequestEntityTooLarge,
 	eUnsupportedMediaType:                  http.StatusUnsupportedMediaType,
@@ -53,7 +54,7 @@ var statusOf = map[string]int{
 // springNames are the status names the v2 services wrote ("400 BAD_REQUEST").
 var springNames = map[int]string{
 	400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND",
-	405: "METHOD_NOT_ALLOWED", 408: "REQUEST_TIMEOUT", 409: "CONFLICT", 413: "PAYLOAD_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE",
+	405: "METHOD_NOT_ALLOWED", 408: "REQUEST_TIMEOUT", 409: "CONFLICT", 413: "PAYLOAD_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE", 422: "UNPROCESSABLE_ENTITY",
 	429: "TOO_MANY_REQUESTS", 431: "REQUEST_HEADER_FIELDS_TOO_LARGE", 500: "INTERNAL_SERVER_ERROR", 502: "BAD_GATEWAY", 503: "SERVICE_UNAVAILABLE", 504: "GATEWAY_TIMEOUT",
 	505: "HTTP_VERSION_NOT_SUPPORTED",
 }

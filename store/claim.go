@@ -17,6 +17,10 @@ type ClaimRequest struct {
 	HasLocation         bool
 	Latitude, Longitude float64
 	// IdempotencyKey, when set, makes a replay return the first answer.
+	// The key is the member's, and it names one request: a claim on
+	// another event under it is refused (EIdempotencyKeyReused). Keys are
+	// kept in the event's shard, so one reused in another shard is not
+	// seen there.
 	IdempotencyKey string
 }
 
@@ -81,10 +85,15 @@ func (db *DB) Claim(ctx context.Context, req ClaimRequest) (ClaimResult, error) 
 			return res, err
 		}
 	}
-	if err := db.gates.check(ctx, db, req); err != nil {
-		return ClaimResult{}, err
-	}
 	c := &pendingClaim{req: req, done: make(chan struct{})}
+	if err := db.gates.check(ctx, db, req); err != nil {
+		if req.IdempotencyKey == "" || couponpop.ErrorCode(err) == couponpop.EINTERNAL {
+			return ClaimResult{}, err
+		}
+		// The writer remembers the gate's refusal under the key, as its own
+		// refusals, so a retry gets this answer whatever changes meanwhile.
+		c.refusal = err
+	}
 	if err := db.claims.enqueue(ctx, c); err != nil {
 		return ClaimResult{}, err
 	}
@@ -106,15 +115,23 @@ func (db *DB) ClaimStats() (batches, claims int64) {
 	return db.claims.batches.Load(), db.claims.claims.Load()
 }
 
-// replayClaim returns the stored first answer of an idempotent claim.
+// replayClaim returns the stored first answer of an idempotent claim, or
+// EIdempotencyKeyReused when the key was first sent with another request:
+// the stored fingerprint (the event; the member is the key's) differs, as
+// the IETF Idempotency-Key draft asks. Keys stored before the fingerprint
+// (event_id NULL) replay as before.
 func (db *DB) replayClaim(ctx context.Context, q queryRower, req ClaimRequest) (ClaimResult, error, bool) {
-	var couponID sql.NullInt64
+	var couponID, eventID sql.NullInt64
 	var code, msg string
-	err := q.QueryRowContext(ctx, `SELECT coupon_id, code, message FROM idempotency_keys
+	err := q.QueryRowContext(ctx, `SELECT coupon_id, code, message, event_id FROM idempotency_keys
 		WHERE member_id = ? AND key = ? AND created_at > ?`, req.MemberID, req.IdempotencyKey,
-		millis(db.now().Add(-idempotencyTTL))).Scan(&couponID, &code, &msg)
+		millis(db.now().Add(-idempotencyTTL))).Scan(&couponID, &code, &msg, &eventID)
 	if err != nil {
 		return ClaimResult{}, nil, false
+	}
+	if eventID.Valid && eventID.Int64 != req.EventID {
+		return ClaimResult{}, couponpop.Errorf(couponpop.EIdempotencyKeyReused,
+			"this Idempotency-Key was already used for a claim on another event; send a new key for a new request"), true
 	}
 	if code != "" {
 		return ClaimResult{}, couponpop.Errorf(code, "%s", msg), true

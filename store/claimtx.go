@@ -74,9 +74,10 @@ func (tx *claimTx) takeCoupons(ctx context.Context) error {
 	return nil
 }
 
-// record writes the ISSUED history row and the outbox message of every
-// coupon the batch granted, in its transaction: two INSERTs that copy the
-// new coupon rows, rather than two statements a claim. The batch's coupons
+// record writes the ISSUED history row, the outbox message and the live
+// counters and change of every coupon the batch granted, in its
+// transaction: five statements that read the new coupon rows, rather than
+// two statements and a trigger a claim. The batch's coupons
 // are exactly those from its first one on: AUTOINCREMENT gives every new
 // row an ID above any the table ever had, the writer's transaction is the
 // only one inserting coupons, and a refused claim leaves no row (one whose
@@ -88,6 +89,17 @@ func (tx *claimTx) record(ctx context.Context, first int64) error {
 	if _, err := tx.stmt(ctx, tx.stmts.outbox).ExecContext(ctx, first); err != nil {
 		return fmt.Errorf("outbox: %w", err)
 	}
+	// The dashboard's counters and the live feed (see livecount.go): the
+	// changes first, as they read the counts before the batch.
+	if _, err := tx.stmt(ctx, tx.stmts.liveChanges).ExecContext(ctx, first); err != nil {
+		return fmt.Errorf("live changes: %w", err)
+	}
+	if _, err := tx.stmt(ctx, tx.stmts.liveEvents).ExecContext(ctx, first); err != nil {
+		return fmt.Errorf("live events: %w", err)
+	}
+	if _, err := tx.stmt(ctx, tx.stmts.storeHours).ExecContext(ctx, first); err != nil {
+		return fmt.Errorf("store hours: %w", err)
+	}
 	return nil
 }
 
@@ -95,14 +107,22 @@ func (tx *claimTx) record(ctx context.Context, first int64) error {
 // refusal, nor a replay of an earlier answer). Without an Idempotency-Key a
 // claim writes one statement, the coupon's INSERT, which is atomic by
 // itself; with one, the coupon and its remembered answer are two, so they
-// run in a savepoint of their own.
-func (w *claimWriter) claimOne(ctx context.Context, tx *claimTx, req ClaimRequest) (res ClaimResult, granted bool, err error) {
+// run in a savepoint of their own. A claim the gate refused (refusal) is
+// not tried again: its refusal is remembered, unless the key already has an
+// answer.
+func (w *claimWriter) claimOne(ctx context.Context, tx *claimTx, req ClaimRequest, refusal error) (res ClaimResult, granted bool, err error) {
 	if req.IdempotencyKey == "" {
 		res, _, err = w.grant(ctx, tx, req)
 		return res, err == nil, err
 	}
 	if res, err, ok := w.db.replayClaim(ctx, tx, req); ok {
 		return res, false, err
+	}
+	if refusal != nil {
+		if err := tx.remember(ctx, req, ClaimResult{}, refusal); err != nil {
+			return ClaimResult{}, false, err
+		}
+		return ClaimResult{}, false, refusal
 	}
 	if _, err := tx.ExecContext(ctx, `SAVEPOINT claim`); err != nil {
 		return ClaimResult{}, false, err
@@ -182,10 +202,10 @@ func (tx *claimTx) remember(ctx context.Context, req ClaimRequest, res ClaimResu
 	if claimErr == nil {
 		couponID = res.CouponID
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (member_id, key, coupon_id, code, message, created_at)
-		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (member_id, key) DO UPDATE SET coupon_id = excluded.coupon_id,
-		code = excluded.code, message = excluded.message, created_at = excluded.created_at`,
-		req.MemberID, req.IdempotencyKey, couponID, couponpop.ErrorCode(claimErr), errMessage(claimErr), millis(tx.now))
+	_, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (member_id, key, coupon_id, code, message, created_at, event_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (member_id, key) DO UPDATE SET coupon_id = excluded.coupon_id,
+		code = excluded.code, message = excluded.message, created_at = excluded.created_at, event_id = excluded.event_id`,
+		req.MemberID, req.IdempotencyKey, couponID, couponpop.ErrorCode(claimErr), errMessage(claimErr), millis(tx.now), req.EventID)
 	return err
 }
 
@@ -200,8 +220,9 @@ func errMessage(err error) string {
 // single-connection write pool before the first batch: those every batch
 // runs (event, position) and those every claim runs.
 type claimStmts struct {
-	event, position               *sql.Stmt
-	take, insert, history, outbox *sql.Stmt
+	event, position                     *sql.Stmt
+	take, insert, history, outbox       *sql.Stmt
+	liveChanges, liveEvents, storeHours *sql.Stmt
 }
 
 func (s *claimStmts) prepare(ctx context.Context, pool *sql.DB) error {
@@ -230,6 +251,9 @@ func (s *claimStmts) prepare(ctx context.Context, pool *sql.DB) error {
 		SELECT id, member_id, event_id, store_id, 'ISSUED', issued_at, claim_latitude, claim_longitude
 		FROM coupons WHERE id >= ? ORDER BY id`)
 	s.outbox = prep(couponOutboxSQL(outboxIssued, `id >= ? ORDER BY id`))
+	s.liveChanges = prep(liveClaimChangesSQL)
+	s.liveEvents = prep(liveClaimEventsSQL)
+	s.storeHours = prep(liveClaimHoursSQL)
 	if err != nil {
 		s.close()
 		return err
@@ -239,7 +263,8 @@ func (s *claimStmts) prepare(ctx context.Context, pool *sql.DB) error {
 
 // close closes the statements.
 func (s *claimStmts) close() {
-	for _, st := range []*sql.Stmt{s.event, s.position, s.take, s.insert, s.history, s.outbox} {
+	for _, st := range []*sql.Stmt{s.event, s.position, s.take, s.insert, s.history, s.outbox,
+		s.liveChanges, s.liveEvents, s.storeHours} {
 		if st != nil {
 			st.Close()
 		}

@@ -13,10 +13,13 @@ import (
 )
 
 type pendingClaim struct {
-	req  ClaimRequest
-	res  ClaimResult
-	err  error
-	done chan struct{}
+	req ClaimRequest
+	// refusal, when set, is the gate's answer to a claim with an
+	// Idempotency-Key: the writer only remembers it (claimOne).
+	refusal error
+	res     ClaimResult
+	err     error
+	done    chan struct{}
 }
 
 // claimWriter is a shard's single claim-committing goroutine. It starts
@@ -263,7 +266,7 @@ func (w *claimWriter) commitBatch(batch []*pendingClaim) (Position, error) {
 		var first int64 // the batch's first new coupon
 		for _, c := range batch {
 			var granted bool
-			c.res, granted, c.err = w.claimOne(ctx, tx, c.req)
+			c.res, granted, c.err = w.claimOne(ctx, tx, c.req, c.refusal)
 			if granted && first == 0 {
 				first = c.res.CouponID
 			}

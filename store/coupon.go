@@ -73,8 +73,9 @@ type Use struct {
 }
 
 // UseCoupon marks a coupon used, checking in the API's order: the coupon
-// exists, belongs to the store, to the holder, is not used, still issued and
-// not expired; the code is spent in the same transaction.
+// exists, belongs to the store, to the holder, the store is not deleted,
+// the coupon is not used, still issued and not expired; the code is spent
+// in the same transaction.
 func (db *DB) UseCoupon(ctx context.Context, u Use) (*couponpop.Coupon, Position, error) {
 	var c *couponpop.Coupon
 	pos, err := db.update(ctx, func(tx *Tx) error {
@@ -87,6 +88,11 @@ func (db *DB) UseCoupon(ctx context.Context, u Use) (*couponpop.Coupon, Position
 			return couponpop.Errorf(couponpop.EStoreNotMatchedWithCoupon, "coupon %d is not for store %d", c.ID, u.StoreID)
 		case u.HolderID != 0 && c.MemberID != u.HolderID:
 			return couponpop.Errorf(couponpop.ECouponAccessDenied, "coupon %d is not yours", c.ID)
+		}
+		if err := storeNotDeleted(ctx, tx, c.StoreID); err != nil {
+			return err
+		}
+		switch {
 		case c.Status == couponpop.CouponUsed:
 			return couponpop.Errorf(couponpop.ECouponAlreadyUsed, "coupon %d was already used", c.ID)
 		case c.Status == couponpop.CouponExpired || (c.Status == couponpop.CouponIssued && !tx.now.Before(c.ExpireAt)):
@@ -187,4 +193,20 @@ func scanCoupon(row scanner) (*couponpop.Coupon, error) {
 	}
 	c.IssuedAt, c.ExpireAt, c.UsedAt, c.EventEndAt = fromMillis(issued), fromMillis(expire), fromNullMillis(used), fromMillis(end)
 	return &c, nil
+}
+
+// storeNotDeleted refuses a use at a store that has been deleted
+// (STORE_ALREADY_DELETED: the coupon names the store, and it is gone).
+func storeNotDeleted(ctx context.Context, q queryRower, storeID int64) error {
+	var deletedAt sql.NullInt64
+	err := q.QueryRowContext(ctx, `SELECT deleted_at FROM stores WHERE id = ?`, storeID).Scan(&deletedAt)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return couponpop.Errorf(couponpop.EStoreNotFound, "store %d not found", storeID)
+	case err != nil:
+		return err
+	case deletedAt.Valid:
+		return couponpop.Errorf(couponpop.EStoreAlreadyDeleted, "store %d has been deleted; its coupons can no longer be used", storeID)
+	}
+	return nil
 }

@@ -35,8 +35,9 @@ type StoreHour struct {
 const msPerHour = int64(time.Hour / time.Millisecond)
 
 // StoreHours returns the store's counters for the hours that hold any in
-// [from, to), oldest first. Triggers keep them as coupons are claimed and
-// used (migration 0006), so this reads one row an hour, never coupons.
+// [from, to), oldest first. The claim writer keeps them as coupons are
+// claimed (livecount.go) and a trigger as they are used (migration 0006),
+// so this reads one row an hour, never coupons.
 func (db *DB) StoreHours(ctx context.Context, storeID int64, from, to time.Time) ([]StoreHour, error) {
 	fromHour := floorDiv(millis(from), msPerHour)
 	toHour := floorDiv(millis(to)+msPerHour-1, msPerHour) // the hour holding to-1ms, inclusive bound below

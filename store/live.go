@@ -8,8 +8,9 @@ import (
 
 // LiveChange is one row of a shard's change feed (live_changes): a claim, a
 // use or a stock change of an event, with the event's counts right after it.
-// Triggers write the feed in the transaction that makes the change, so it
-// is in commit order on every node, primary or replica.
+// The feed is written in the transaction that makes the change (claims by
+// the claim writer once a batch, see livecount.go; uses and stock changes
+// by triggers), so it is in commit order on every node, primary or replica.
 type LiveChange struct {
 	ID      int64 // grows with every change of the shard: the SSE event id
 	StoreID int64

@@ -94,8 +94,8 @@ func (mv *DistrictMove) copy(ctx context.Context, src *DB, tx *Tx) error {
 			remap: map[string]map[int64]int64{"coupon_id": mv.Coupons, "event_id": mv.Events, "store_id": mv.Stores}},
 		// A key the member also used in dst keeps dst's answer.
 		{table: "idempotency_keys", where: `coupon_id IN (` + districtCoupon + `)`, count: &mv.Keys, orIgnore: true,
-			cols:  `member_id, key, coupon_id, code, message, created_at`,
-			remap: map[string]map[int64]int64{"coupon_id": mv.Coupons}},
+			cols:  `member_id, key, coupon_id, code, message, created_at, event_id`,
+			remap: map[string]map[int64]int64{"coupon_id": mv.Coupons, "event_id": mv.Events}},
 		{table: "store_vectors", where: `store_id IN (` + districtStores + `)`, count: &mv.Vectors, seq: &vectorSeq,
 			cols:  `store_id, model, content_hash, vector, seq`,
 			remap: map[string]map[int64]int64{"store_id": mv.Stores}},
@@ -107,6 +107,19 @@ func (mv *DistrictMove) copy(ctx context.Context, src *DB, tx *Tx) error {
 		}
 		if spec.count != nil {
 			*spec.count = n
+		}
+	}
+	// The copies count themselves into the dashboard and the feed, as new
+	// coupons do (they are the coupons from the first copy's ID on).
+	if len(mv.Coupons) > 0 {
+		first := int64(0)
+		for _, id := range mv.Coupons {
+			if first == 0 || id < first {
+				first = id
+			}
+		}
+		if err := CountNewCoupons(ctx, tx, first); err != nil {
+			return err
 		}
 	}
 	// The keyword index of the live stores, under their new IDs.

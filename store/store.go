@@ -73,16 +73,50 @@ func (db *DB) UpdateStore(ctx context.Context, s *couponpop.Store, district stri
 	})
 }
 
-// DeleteStore soft-deletes a store: it leaves nearby and search at once.
+// DeleteStore soft-deletes a store: it leaves nearby and search at once,
+// and its events that have not ended are canceled, as an owner's cancel
+// does (coupons already issued stay; using them is refused, see UseCoupon).
 func (db *DB) DeleteStore(ctx context.Context, id int64) (Position, error) {
-	return db.update(ctx, func(tx *Tx) error {
+	var canceled []int64
+	pos, err := db.update(ctx, func(tx *Tx) error {
 		now := millis(tx.now)
 		res, err := tx.ExecContext(ctx, `UPDATE stores SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL`, now, now, id)
 		if err := notFoundIfNone(res, err, couponpop.EStoreNotFound, "store not found"); err != nil {
 			return err
 		}
+		if canceled, err = tx.cancelStoreEvents(ctx, id); err != nil {
+			return err
+		}
 		return tx.unindexStore(ctx, id)
 	})
+	if err != nil {
+		return 0, err
+	}
+	for _, e := range canceled {
+		db.forgetEvent(e)
+	}
+	return pos, nil
+}
+
+// cancelStoreEvents cancels the store's events that have not ended and
+// returns their IDs.
+func (tx *Tx) cancelStoreEvents(ctx context.Context, storeID int64) ([]int64, error) {
+	now := millis(tx.now)
+	rows, err := tx.QueryContext(ctx, `UPDATE coupon_events SET status = 'CANCELED', updated_at = ?
+		WHERE store_id = ? AND status != 'CANCELED' AND end_at > ? RETURNING id`, now, storeID, now)
+	if err != nil {
+		return nil, fmt.Errorf("cancel events of store %d: %w", storeID, err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }
 
 // StoreByID returns a store that has not been deleted.

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/couponpop/couponpop"
+	"github.com/couponpop/couponpop/push"
 	"github.com/couponpop/couponpop/search"
 	"github.com/couponpop/couponpop/store"
 	"github.com/go-chi/chi/v5"
@@ -49,6 +50,12 @@ type Config struct {
 	// a registry of the server's own.
 	Metrics  *Metrics
 	Gatherer prometheus.Gatherer
+	// PushPublicKey is the deployment's VAPID public key, served at
+	// /push/vapid-public-key; "" answers 503 there.
+	PushPublicKey string
+	// PushAllow lists the endpoints a subscription may name; nil means
+	// push.DefaultAllowList.
+	PushAllow *push.AllowList
 }
 
 // Server serves the API over the shards this node holds.
@@ -70,6 +77,9 @@ type Server struct {
 	forwardTransport *http.Transport
 	metrics          *Metrics
 	searcher         *store.Searcher
+
+	pushPublicKey string
+	pushAllow     push.AllowList
 }
 
 // New builds a server; Serve starts it.
@@ -119,6 +129,9 @@ func New(cfg Config, shards *Shards) (*Server, error) {
 		forwardTransport: newForwardTransport(),
 		searcher:         newSearcher(cfg),
 		metrics:          cfg.Metrics,
+
+		pushPublicKey: cfg.PushPublicKey,
+		pushAllow:     defaultPushAllow(cfg.PushAllow),
 	}
 	if err := cfg.Metrics.reg.Register(newShardCollector(s)); err != nil {
 		return nil, fmt.Errorf("register shard metrics: %w", err)
@@ -208,6 +221,7 @@ func (s *Server) routes(metrics prometheus.Gatherer) http.Handler {
 		s.couponRoutes(r)
 		s.mapRoutes(r)
 		s.searchRoutes(r)
+		s.pushRoutes(r)
 	})
 	return r
 }

@@ -43,6 +43,8 @@ type Config struct {
 	Shards []ShardConfig `yaml:"shards"`
 	// Embedder embeds stores and queries for search (see search.go).
 	Embedder EmbedderConfig `yaml:"embedder"`
+	// Push configures Web Push and its dispatchers (push.go).
+	Push PushConfig `yaml:"push"`
 }
 
 // ShardConfig places one shard of this node.
@@ -62,7 +64,7 @@ type ShardConfig struct {
 // defaultConfig is the single-node default: nothing else to install.
 func defaultConfig() Config {
 	return Config{Addr: "127.0.0.1:8080", Data: "./data", LogLevel: "info", ClaimBatchMax: 512,
-		ClaimBatchWait: 100 * time.Microsecond, BackgroundCheckpoint: true, ClaimAck: "primary"}
+		ClaimBatchWait: 100 * time.Microsecond, BackgroundCheckpoint: true, ClaimAck: "primary", Push: defaultPushConfig()}
 }
 
 // loadFile reads a YAML config strictly: an unknown key is an error that
@@ -116,6 +118,9 @@ func (c *Config) loadEnv(getenv func(string) string) error {
 			f.SetInt(int64(n))
 		}
 	}
+	if err := c.Push.loadEnv(getenv); err != nil {
+		return err
+	}
 	return c.Embedder.loadEnv(getenv)
 }
 
@@ -155,6 +160,9 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("config: claim-ack %q must be primary or replica", c.ClaimAck)
 	}
 	if err := c.Embedder.validate(); err != nil {
+		return err
+	}
+	if err := c.Push.validate(); err != nil {
 		return err
 	}
 	switch c.LogLevel {

@@ -32,6 +32,7 @@ type node struct {
 	shards   *server.Shards
 	server   *server.Server
 	listener net.Listener
+	push     nodePush // Web Push keys, sender, dispatchers (push.go)
 
 	ctx    context.Context // ends when Close is called or a part fails
 	cancel context.CancelFunc
@@ -47,7 +48,7 @@ func newNode(cfg Config, log *slog.Logger) *node {
 func (n *node) Open(ctx context.Context) error {
 	ctx, n.cancel = context.WithCancel(ctx)
 	n.group, n.ctx = errgroup.WithContext(ctx)
-	for _, step := range []func() error{n.initMetrics, n.initPlan, n.initShards, n.initDemo, n.initServer, n.initListener} {
+	for _, step := range []func() error{n.initMetrics, n.initPlan, n.initShards, n.initDemo, n.initPush, n.initServer, n.initListener} {
 		if err := step(); err != nil {
 			return err
 		}
@@ -147,7 +148,7 @@ func (n *node) initServer() error {
 		return err
 	}
 	cfg := server.Config{JWTSecret: secret, Logger: n.log, AdvertiseURL: n.cfg.AdvertiseURL, Embedder: n.cfg.searchEmbedder(),
-		Metrics: n.metrics, Gatherer: n.registry}
+		Metrics: n.metrics, Gatherer: n.registry, PushPublicKey: n.push.keys.Public, PushAllow: &n.push.allow}
 	if n.roles != nil {
 		cfg.Roles = n.roles
 	}

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/couponpop/couponpop/push"
+	"github.com/couponpop/couponpop/store"
+)
+
+// PushConfig configures Web Push (the "push" key).
+type PushConfig struct {
+	// VAPIDPublicKey and VAPIDPrivateKey, when set (a secret), are the
+	// deployment's keys; when empty, shard 0's primary generates a pair
+	// once and keeps it in shard 0.
+	VAPIDPublicKey  string `yaml:"vapid-public-key"`
+	VAPIDPrivateKey string `yaml:"vapid-private-key"`
+	// AllowedEndpoints are the URL prefixes a subscription may name,
+	// comma-separated; empty means the public push services, "*" any.
+	AllowedEndpoints string `yaml:"allowed-endpoints"`
+	// Subscriber is the VAPID contact: an e-mail address or https URL.
+	Subscriber string `yaml:"subscriber"`
+	// Concurrency bounds each dispatcher's sends in flight (default 8).
+	Concurrency int `yaml:"concurrency"`
+	// Disabled runs no dispatcher and no push jobs on this node.
+	Disabled bool `yaml:"disabled"`
+}
+
+func defaultPushConfig() PushConfig {
+	return PushConfig{Subscriber: "ops@couponpop.com", Concurrency: 8}
+}
+
+// loadEnv applies COUPONPOP_PUSH_* (COUPONPOP_PUSH_ALLOWED_ENDPOINTS, …).
+func (p *PushConfig) loadEnv(getenv func(string) string) error {
+	strs := map[string]*string{"VAPID_PUBLIC_KEY": &p.VAPIDPublicKey, "VAPID_PRIVATE_KEY": &p.VAPIDPrivateKey,
+		"ALLOWED_ENDPOINTS": &p.AllowedEndpoints, "SUBSCRIBER": &p.Subscriber}
+	for key, ptr := range strs {
+		if s := getenv("COUPONPOP_PUSH_" + key); s != "" {
+			*ptr = s
+		}
+	}
+	if s := getenv("COUPONPOP_PUSH_DISABLED"); s == "true" || s == "1" {
+		p.Disabled = true
+	}
+	return nil
+}
+
+func (p PushConfig) validate() error {
+	if _, err := push.ParseAllowList(p.AllowedEndpoints); err != nil {
+		return fmt.Errorf("config: push.allowed-endpoints: %w", err)
+	}
+	if (p.VAPIDPublicKey == "") != (p.VAPIDPrivateKey == "") {
+		return errors.New("config: push.vapid-public-key and push.vapid-private-key go together")
+	}
+	if p.VAPIDPublicKey != "" {
+		if _, err := push.ParseVAPIDKeys(p.VAPIDPublicKey, p.VAPIDPrivateKey); err != nil {
+			return fmt.Errorf("config: push.vapid-private-key: %w", err)
+		}
+	}
+	if p.Concurrency < 1 || p.Concurrency > 256 {
+		return errors.New("config: push.concurrency must be from 1 to 256")
+	}
+	return nil
+}
+
+// allowList returns the parsed allow list; Validate has checked it.
+func (p PushConfig) allowList() push.AllowList {
+	a, err := push.ParseAllowList(p.AllowedEndpoints)
+	if err != nil {
+		panic(fmt.Sprintf("push.allowed-endpoints passed Validate but does not parse: %v", err))
+	}
+	return a
+}
+
+// vapidKeys returns the deployment's VAPID keys: the configured secret, or
+// the pair kept in shard 0, which shard 0's primary (writesGlobal) makes
+// the first time and a replica waits for.
+func vapidKeys(ctx context.Context, p PushConfig, global *store.DB, writesGlobal func() bool) (push.VAPIDKeys, error) {
+	if p.VAPIDPublicKey != "" {
+		return push.ParseVAPIDKeys(p.VAPIDPublicKey, p.VAPIDPrivateKey)
+	}
+	deadline := time.Now().Add(replicaWait)
+	for {
+		if writesGlobal() {
+			pub, priv, err := global.EnsureVAPIDKeys(ctx, func() (string, string, error) {
+				k, err := push.GenerateVAPIDKeys()
+				return k.Public, k.Private, err
+			})
+			if err != nil {
+				return push.VAPIDKeys{}, fmt.Errorf("VAPID keys: %w", err)
+			}
+			return push.ParseVAPIDKeys(pub, priv)
+		}
+		pub, priv, ok, err := global.VAPIDKeys(ctx)
+		if err != nil {
+			return push.VAPIDKeys{}, fmt.Errorf("VAPID keys: %w", err)
+		}
+		if ok {
+			return push.ParseVAPIDKeys(pub, priv)
+		}
+		if time.Now().After(deadline) {
+			return push.VAPIDKeys{}, errors.New("VAPID keys: shard 0's primary has not made them; set push.vapid-public-key and push.vapid-private-key, or start the primary")
+		}
+		select {
+		case <-ctx.Done():
+			return push.VAPIDKeys{}, ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// nodePush is a node's Web Push: its keys and allow list, and the sender
+// its dispatchers share.
+type nodePush struct {
+	keys   push.VAPIDKeys
+	allow  push.AllowList
+	sender *push.Sender
+}
+
+// writes reports whether this node writes shard.
+func (n *node) writes(shard int) bool {
+	if n.roles == nil {
+		return true
+	}
+	local, _ := n.roles.Writer(shard)
+	return local
+}
+
+// initPush loads the VAPID keys (made once by shard 0's primary) and the
+// endpoint allow list, and builds the sender.
+func (n *node) initPush() error {
+	n.push.allow = n.cfg.Push.allowList()
+	if n.cfg.Push.Disabled {
+		return nil
+	}
+	keys, err := vapidKeys(n.ctx, n.cfg.Push, n.shards.Global, func() bool { return n.writes(store.GlobalShard) })
+	if err != nil {
+		return err
+	}
+	n.push.keys = keys
+	n.push.sender, err = push.NewSender(push.SenderConfig{Keys: keys, Subscriber: n.cfg.Push.Subscriber, Allow: n.push.allow})
+	return err
+}

@@ -55,6 +55,7 @@ func (n *node) Open(ctx context.Context) error {
 	}
 	n.startDebugServer()
 	n.group.Go(func() error { return n.server.FollowRevocations(n.ctx) })
+	n.startDispatchers()
 	n.group.Go(func() error { return n.server.Serve(n.ctx, n.listener) })
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/couponpop/couponpop/notify"
 	"github.com/couponpop/couponpop/push"
 	"github.com/couponpop/couponpop/store"
 )
@@ -142,4 +143,83 @@ func (n *node) initPush() error {
 	n.push.keys = keys
 	n.push.sender, err = push.NewSender(push.SenderConfig{Keys: keys, Subscriber: n.cfg.Push.Subscriber, Allow: n.push.allow})
 	return err
+}
+
+// rolePoll is how often a part that runs only on a shard's primary checks
+// the shard's role.
+const rolePoll = 250 * time.Millisecond
+
+// startDispatchers adds, for each district shard the node holds, a part
+// that runs the shard's push dispatcher while this node is its primary:
+// exactly one per shard, resuming from the cursor kept in the shard.
+func (n *node) startDispatchers() {
+	if n.push.sender == nil {
+		return
+	}
+	for _, db := range n.shards.District {
+		n.group.Go(func() error {
+			return n.whilePrimary(db.Shard(), func(ctx context.Context) error {
+				d, err := notify.New(notify.Config{Shard: db, Subscriptions: n.shards.Global, Sender: n.push.sender,
+					Concurrency: n.cfg.Push.Concurrency, Observe: n.metrics.PushObserver(), Logger: n.log})
+				if err != nil {
+					return err
+				}
+				n.log.Info("push dispatcher started", "shard", db.Shard())
+				return d.Run(ctx)
+			})
+		})
+	}
+}
+
+// whilePrimary runs run while this node writes shard: it starts it on
+// promotion and cancels it on demotion or when the node closes. An error
+// from run stops the node.
+func (n *node) whilePrimary(shard int, run func(ctx context.Context) error) error {
+	for {
+		for !n.writes(shard) {
+			if !sleepCtx(n.ctx, rolePoll) {
+				return nil
+			}
+		}
+		ctx, cancel := context.WithCancel(n.ctx)
+		done := make(chan error, 1)
+		go func() { done <- run(ctx) }()
+		var err error
+	watch:
+		for {
+			select {
+			case err = <-done:
+				done = nil
+				break watch
+			case <-n.ctx.Done():
+				break watch
+			case <-time.After(rolePoll):
+				if !n.writes(shard) {
+					n.log.Info("no longer primary: stopping its part", "shard", shard)
+					break watch
+				}
+			}
+		}
+		cancel()
+		if done != nil {
+			err = <-done
+		}
+		if err != nil {
+			return fmt.Errorf("shard %d: %w", shard, err)
+		}
+		if n.ctx.Err() != nil {
+			return nil
+		}
+	}
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
 }

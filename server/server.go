@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/couponpop/couponpop"
+	"github.com/couponpop/couponpop/geo"
+	"github.com/couponpop/couponpop/nudge"
 	"github.com/couponpop/couponpop/push"
 	"github.com/couponpop/couponpop/search"
 	"github.com/couponpop/couponpop/store"
@@ -56,6 +58,10 @@ type Config struct {
 	// PushAllow lists the endpoints a subscription may name; nil means
 	// push.DefaultAllowList.
 	PushAllow *push.AllowList
+	// PushSender sends area-entry pushes; nil sends none.
+	PushSender *push.Sender
+	// AreaRules are the area-entry rules; nil means nudge.DefaultAreaRules.
+	AreaRules *nudge.AreaRules
 }
 
 // Server serves the API over the shards this node holds.
@@ -80,6 +86,9 @@ type Server struct {
 
 	pushPublicKey string
 	pushAllow     push.AllowList
+	pushSender    *push.Sender
+	areaRules     nudge.AreaRules
+	gazetteer     *geo.Gazetteer
 }
 
 // New builds a server; Serve starts it.
@@ -132,6 +141,12 @@ func New(cfg Config, shards *Shards) (*Server, error) {
 
 		pushPublicKey: cfg.PushPublicKey,
 		pushAllow:     defaultPushAllow(cfg.PushAllow),
+		pushSender:    cfg.PushSender,
+		areaRules:     nudge.DefaultAreaRules(),
+		gazetteer:     geo.SeoulGazetteer(),
+	}
+	if cfg.AreaRules != nil {
+		s.areaRules = *cfg.AreaRules
 	}
 	if err := cfg.Metrics.reg.Register(newShardCollector(s)); err != nil {
 		return nil, fmt.Errorf("register shard metrics: %w", err)
@@ -222,6 +237,7 @@ func (s *Server) routes(metrics prometheus.Gatherer) http.Handler {
 		s.mapRoutes(r)
 		s.searchRoutes(r)
 		s.pushRoutes(r)
+		s.locationRoutes(r)
 	})
 	return r
 }

@@ -149,7 +149,8 @@ func (n *node) initServer() error {
 		return err
 	}
 	cfg := server.Config{JWTSecret: secret, Logger: n.log, AdvertiseURL: n.cfg.AdvertiseURL, Embedder: n.cfg.searchEmbedder(),
-		Metrics: n.metrics, Gatherer: n.registry, PushPublicKey: n.push.keys.Public, PushAllow: &n.push.allow}
+		Metrics: n.metrics, Gatherer: n.registry, PushPublicKey: n.push.keys.Public, PushAllow: &n.push.allow,
+		PushSender: n.push.sender}
 	if n.roles != nil {
 		cfg.Roles = n.roles
 	}

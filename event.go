@@ -4,6 +4,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/couponpop/couponpop/geo"
 )
 
 // Event statuses an owner sets.
@@ -125,6 +127,37 @@ func (e *Event) CouponExpiry(issuedAt time.Time) time.Time {
 		exp = e.EndAt
 	}
 	return exp
+}
+
+// LatLng is a point in degrees.
+type LatLng struct{ Lat, Lng float64 }
+
+// Claimable says why a member at member (nil: no location sent) cannot
+// claim a coupon of e at now, or returns nil. storeAt is where the event's
+// store is. It checks, in this order: status, window, stock, radius. It is
+// the one home of the claim rules: the claim gate and the claim writer
+// both call it.
+func (e *Event) Claimable(now time.Time, storeAt LatLng, member *LatLng) error {
+	switch {
+	case e.Status != EventActive:
+		return Errorf(EEventNotActive, "event %d is %s", e.ID, e.Status)
+	case now.Before(e.StartAt):
+		return Errorf(EEventNotStarted, "event %d starts at %s", e.ID, FormatTime(e.StartAt))
+	case !now.Before(e.EndAt):
+		return Errorf(EEventEnded, "event %d ended at %s", e.ID, FormatTime(e.EndAt))
+	case e.IssuedCount >= e.TotalCount:
+		return Errorf(EEventCouponSoldOut, "event %d is sold out", e.ID)
+	}
+	if e.ClaimRadiusMeters <= 0 {
+		return nil
+	}
+	if member == nil {
+		return Errorf(ELocationRequired, "event %d needs your location: send latitude and longitude", e.ID)
+	}
+	if d := geo.DistanceMeters(member.Lat, member.Lng, storeAt.Lat, storeAt.Lng); d > e.ClaimRadiusMeters {
+		return Errorf(ELocationOutOfRange, "you are %.0f m from the store; this event needs %.0f m or less", d, e.ClaimRadiusMeters)
+	}
+	return nil
 }
 
 // EventPatch changes an event: a new status or more coupons.

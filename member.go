@@ -57,7 +57,7 @@ func (s *Signup) Validate() error {
 	}
 	var p Problems
 	p.Add(!validEmail(s.Email), "email must be a valid address")
-	p.Add(!between(utf8.RuneCountInString(s.Username), 2, 50), "username must be 2 to 50 characters")
+	p.Add(!validUsername(s.Username), "username must be 2 to 50 characters")
 	p.Add(!ValidPassword(s.Password), "password must be 8 to 15 characters with a letter, a digit and one of @$!%%*?&")
 	p.Add(!validPhone(s.PhoneNumber), "phoneNumber must be 10 or 11 digits")
 	p.Add(s.MemberType != MemberOwner && s.MemberType != MemberCustomer, "memberType must be OWNER or CUSTOMER")
@@ -70,23 +70,38 @@ func (s *Signup) Validate() error {
 	return nil
 }
 
-// MemberUpdate is a partial update of the caller's profile.
+// MemberUpdate is a partial update of the caller's profile. A password
+// change needs the confirmation (v2's passwordConfirm; confirmPassword,
+// this API's older name, is accepted too) and the current password.
 type MemberUpdate struct {
 	Username        *string `json:"username"`
 	PhoneNumber     *string `json:"phoneNumber"`
 	Password        *string `json:"password"`
+	PasswordConfirm *string `json:"passwordConfirm"`
 	ConfirmPassword *string `json:"confirmPassword"`
+	CurrentPassword *string `json:"currentPassword"`
 }
 
-// Validate checks the fields present; a password needs its confirmation.
+// Validate checks the fields present; a password needs its confirmation
+// and the current password (PASSWORD_INPUT_INCOMPLETE without them).
+// Whether the current password is right is the caller's check.
 func (u *MemberUpdate) Validate() error {
-	if (u.Password == nil) != (u.ConfirmPassword == nil) {
-		return Errorf(EPasswordInputIncomplete, "password and confirmPassword must be sent together")
+	confirms := make([]string, 0, 2)
+	for _, c := range []*string{u.PasswordConfirm, u.ConfirmPassword} {
+		if c != nil {
+			confirms = append(confirms, *c)
+		}
+	}
+	if (u.Password == nil) != (len(confirms) == 0) {
+		return Errorf(EPasswordInputIncomplete, "password and passwordConfirm must be sent together")
+	}
+	if u.Password != nil && (u.CurrentPassword == nil || *u.CurrentPassword == "") {
+		return Errorf(EPasswordInputIncomplete, "a password change needs currentPassword")
 	}
 	var p Problems
 	if u.Username != nil {
 		*u.Username = strings.TrimSpace(*u.Username)
-		p.Add(!between(utf8.RuneCountInString(*u.Username), 2, 50), "username must be 2 to 50 characters")
+		p.Add(!validUsername(*u.Username), "username must be 2 to 50 characters")
 	}
 	if u.PhoneNumber != nil {
 		p.Add(!validPhone(*u.PhoneNumber), "phoneNumber must be 10 or 11 digits")
@@ -97,10 +112,27 @@ func (u *MemberUpdate) Validate() error {
 	if err := p.Err(); err != nil {
 		return err
 	}
-	if u.Password != nil && *u.Password != *u.ConfirmPassword {
-		return Errorf(EPasswordsNotMatch, "password and confirmPassword differ")
+	for _, c := range confirms {
+		if c != *u.Password {
+			return Errorf(EPasswordsNotMatch, "password and passwordConfirm differ")
+		}
 	}
 	return nil
+}
+
+// validUsername follows v2's rule ^[a-zA-Z가-힣0-9]{2,50}$: 2 to 50 ASCII
+// letters, digits or Hangul syllables.
+func validUsername(s string) bool {
+	n := 0
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r >= '가' && r <= '힣':
+			n++
+		default:
+			return false
+		}
+	}
+	return between(n, 2, 50)
 }
 
 // ValidPassword reports whether pw follows the v2 rule: 8–15 characters

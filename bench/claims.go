@@ -27,6 +27,8 @@ var Scenarios = []string{"lock", "spike", "ramp", "healthz", "throughput", "open
 type ClaimsConfig struct {
 	URL       string
 	JWTSecret []byte
+	// AdminToken is sent to read the node's /metrics; "" sends none.
+	AdminToken string
 	// Scenarios to run; nil means all.
 	Scenarios []string
 	// Clients is the throughput scenario's concurrency (closed loop).
@@ -72,12 +74,14 @@ func Claims(ctx context.Context, cfg ClaimsConfig) ([]*Result, error) {
 }
 
 type claimBench struct {
-	cfg     ClaimsConfig
-	http    *http.Client
-	owner   *client.Client
-	storeID int64
-	members atomic.Int64
-	pool    *tokenPool // tokens minted ahead of the current run
+	cfg   ClaimsConfig
+	http  *http.Client
+	owner *client.Client
+	// ownerToken is the owner's access token (the live bench's streams).
+	ownerToken string
+	storeID    int64
+	members    atomic.Int64
+	pool       *tokenPool // tokens minted ahead of the current run
 }
 
 func newClaimBench(ctx context.Context, cfg ClaimsConfig) (*claimBench, error) {
@@ -96,7 +100,7 @@ func newClaimBench(ctx context.Context, cfg ClaimsConfig) (*claimBench, error) {
 	c.HTTP = b.http
 	email := fmt.Sprintf("bench-owner-%d@bench.couponpop.dev", time.Now().UnixNano())
 	const password = "Bench1234!"
-	if _, err := c.Signup(ctx, client.Signup{Email: email, Username: "bench owner", Password: password,
+	if _, err := c.Signup(ctx, client.Signup{Email: email, Username: "benchowner", Password: password,
 		ConfirmPassword: password, PhoneNumber: "01000000000", MemberType: "OWNER"}); err != nil {
 		return nil, fmt.Errorf("sign up the bench owner: %w", err)
 	}
@@ -104,7 +108,7 @@ func newClaimBench(ctx context.Context, cfg ClaimsConfig) (*claimBench, error) {
 	if err != nil {
 		return nil, fmt.Errorf("log in the bench owner: %w", err)
 	}
-	b.owner = c.WithToken(tok.AccessToken)
+	b.owner, b.ownerToken = c.WithToken(tok.AccessToken), tok.AccessToken
 	lat, lng := 37.5572, 126.9245
 	if cfg.StoreLat != 0 || cfg.StoreLng != 0 {
 		lat, lng = cfg.StoreLat, cfg.StoreLng
@@ -145,7 +149,7 @@ func (b *claimBench) run(ctx context.Context, name string) (*Result, error) {
 		return nil, err
 	}
 	op := b.claimOp(eventID)
-	before, metricsErr := writerCounters(ctx, b.http, b.cfg.URL)
+	before, metricsErr := writerCounters(ctx, b.http, b.cfg.URL, b.cfg.AdminToken)
 	began := time.Now()
 	var r *Result
 	switch name {
@@ -162,7 +166,7 @@ func (b *claimBench) run(ctx context.Context, name string) (*Result, error) {
 	default:
 		return nil, fmt.Errorf("unknown scenario %q", name)
 	}
-	if after, err := writerCounters(ctx, b.http, b.cfg.URL); err == nil && metricsErr == nil {
+	if after, err := writerCounters(ctx, b.http, b.cfg.URL, b.cfg.AdminToken); err == nil && metricsErr == nil {
 		load := after.since(before, time.Since(began))
 		r.Writer = &load
 	}

@@ -150,7 +150,7 @@ func signupOwner(ctx context.Context, base string, hc *http.Client, what string)
 	c.HTTP = hc
 	email := fmt.Sprintf("bench-%s-%d@bench.couponpop.dev", what, time.Now().UnixNano())
 	const password = "Bench1234!"
-	if _, err := c.Signup(ctx, client.Signup{Email: email, Username: "bench owner", Password: password,
+	if _, err := c.Signup(ctx, client.Signup{Email: email, Username: "benchowner", Password: password,
 		ConfirmPassword: password, PhoneNumber: "01000000000", MemberType: "OWNER"}); err != nil {
 		return nil, fmt.Errorf("sign up the bench owner: %w", err)
 	}

@@ -29,12 +29,15 @@ func (l WriterLoad) Busy() float64 { return l.CommitTime.Seconds() / l.Elapsed.S
 // commit counts as slow.
 const slowCommitBound = "0.004"
 
-// writerCounters reads the claim writers' counters from url's /metrics,
-// summed over the node's shards.
-func writerCounters(ctx context.Context, client *http.Client, url string) (WriterLoad, error) {
+// writerCounters reads the claim writers' counters from url's /metrics
+// (with the node's admin token), summed over the node's shards.
+func writerCounters(ctx context.Context, client *http.Client, url, adminToken string) (WriterLoad, error) {
 	req, err := http.NewRequestWithContext(ctx, "GET", url+"/metrics", nil)
 	if err != nil {
 		return WriterLoad{}, err
+	}
+	if adminToken != "" {
+		req.Header.Set("Authorization", "Bearer "+adminToken)
 	}
 	resp, err := client.Do(req)
 	if err != nil {

@@ -30,6 +30,8 @@ type Cluster struct {
 
 	// jwtSecret is the cluster's JWT secret (SecretFile), set by Up.
 	jwtSecret string
+	// adminToken is every node's admin token (AdminTokenFile), set by Up.
+	adminToken string
 }
 
 // Node is one node: an app process and its LiteFS mounts.

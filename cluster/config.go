@@ -66,7 +66,8 @@ type nodeConfig struct {
 	Data         string       `yaml:"data"`
 	AdvertiseURL string       `yaml:"advertise-url"`
 	ShardMap     string       `yaml:"shard-map,omitempty"`
-	JWTSecret    string       `yaml:"jwt-secret,omitempty"` // the cluster's one secret: tokens work on every node
+	JWTSecret    string       `yaml:"jwt-secret,omitempty"`  // the cluster's one secret: tokens work on every node
+	AdminToken   string       `yaml:"admin-token,omitempty"` // the nodes send it to each other
 	Shards       []nodeShards `yaml:"shards,omitempty"`
 }
 
@@ -86,6 +87,7 @@ func (c *Cluster) appConfig(n Node) nodeConfig {
 		AdvertiseURL: n.URL,
 		ShardMap:     c.ShardMap,
 		JWTSecret:    c.jwtSecret,
+		AdminToken:   c.adminToken,
 	}
 	for _, m := range n.Mounts {
 		var peers []string

@@ -62,6 +62,9 @@ func Up(ctx context.Context, spec Spec) (_ *Cluster, err error) {
 	if c.jwtSecret, err = clusterSecret(dir); err != nil {
 		return nil, err
 	}
+	if c.adminToken, err = keptSecret(dir, AdminTokenFile); err != nil {
+		return nil, err
+	}
 	if err := c.writeConfigs(); err != nil {
 		return nil, err
 	}

@@ -10,26 +10,11 @@ set -euo pipefail
 old=$1 new=$2 rounds=${3:-3} duration=${4:-10s}
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib/bench.sh"
 
-serve() { # binary port dir
-	"$1" serve --addr "127.0.0.1:$2" --data "$3" --log-level warn &
-	for _ in $(seq 150); do curl -fs "127.0.0.1:$2/healthz" >/dev/null && return; sleep 0.1; done
-	echo "server on :$2 did not start" >&2
-	exit 1
-}
 
-table() { # name round: keep the scenario rows of a bench table
-	awk -v n="$1" -v r="$2" '
-		/^scenario/ { t = 1; next }
-		t && NF >= 9 && $0 !~ /^writer/ {
-			name = $1; i = 2
-			while ($i !~ /^[0-9]+$/) { name = name "_" $i; i++ }
-			print n, r, name, $(i+3), $(i+7)
-		}
-		/^$/ { t = 0 }'
-}
 
-echo "# $(date -u +%FT%TZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
+machine
 echo "# name round scenario ok/s p99"
 port=18400
 for round in $(seq "$rounds"); do

@@ -10,7 +10,7 @@ import (
 // BenchmarkVerify measures checking one access token: every request pays it.
 func BenchmarkVerify(b *testing.B) {
 	tok := newTokens([]byte("bench-secret-bench-secret-bench-secret!"), time.Hour, time.Hour, time.Now)
-	token, _, err := tok.NewAccessToken(&couponpop.Member{ID: 42, Username: "bench", MemberType: couponpop.MemberCustomer})
+	token, _, err := tok.NewAccessToken(&couponpop.Member{ID: 42, Username: "bench", MemberType: couponpop.MemberCustomer}, "session")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -18,7 +18,7 @@ import (
 func (s *Server) couponRoutes(r chi.Router) {
 	r.Group(func(r chi.Router) {
 		r.Use(requireMember(s))
-		r.Post("/coupons/issue", s.handleIssueCoupon)
+		r.With(s.limitClaims).Post("/coupons/issue", s.handleIssueCoupon)
 		r.Post("/coupons/use", s.handleUseCoupon)
 		r.Get("/coupons", s.handleMyCoupons)
 		r.Get("/coupons/{couponId}", s.handleGetCoupon)
@@ -52,7 +52,7 @@ func (s *Server) handleIssueCoupon(w http.ResponseWriter, r *http.Request) {
 	}
 	db, err := s.shards.ByID(in.EventID, couponpop.Errorf(couponpop.EEventNotFound, "event %d not found", in.EventID))
 	if err != nil {
-		s.writeError(w, r, err)
+		s.forwardOrFail(w, r, err)
 		return
 	}
 	if !s.writesHere(w, r, db.Shard()) {
@@ -140,7 +140,7 @@ func (s *Server) handleGetCoupon(w http.ResponseWriter, r *http.Request) {
 	}
 	db, err := s.shards.ByID(id, couponpop.Errorf(couponpop.ECouponNotFound, "coupon %d not found", id))
 	if err != nil {
-		s.writeError(w, r, err)
+		s.forwardOrFail(w, r, err)
 		return
 	}
 	c, err := db.CouponByID(r.Context(), id)
@@ -273,7 +273,7 @@ func (s *Server) handleUseCoupon(w http.ResponseWriter, r *http.Request) {
 	}
 	db, err := s.shards.ByID(couponID, couponpop.Errorf(couponpop.ECouponNotFound, "coupon %d not found", couponID))
 	if err != nil {
-		s.writeError(w, r, err)
+		s.forwardOrFail(w, r, err)
 		return
 	}
 	if !s.writesHere(w, r, db.Shard()) {
@@ -299,7 +299,7 @@ type redemption struct {
 func (s *Server) handleRedeem(w http.ResponseWriter, r *http.Request) {
 	st, db, err := s.ownStoreFromPath(r, couponpop.EStoreAccessPermissionDenied)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.forwardOrFail(w, r, err)
 		return
 	}
 	if !s.writesHere(w, r, db.Shard()) {

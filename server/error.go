@@ -15,6 +15,7 @@ const (
 	ePayloadTooLarge      = "PAYLOAD_TOO_LARGE"
 	eUnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE"
 	eRateLimited          = "RATE_LIMITED"
+	eRequestTimeout       = "REQUEST_TIMEOUT"
 )
 
 // statusOf maps every error code to its HTTP status: the one place that
@@ -39,6 +40,7 @@ var statusOf = map[string]int{
 	ePayloadTooLarge:                       http.StatusRequestEntityTooLarge,
 	eUnsupportedMediaType:                  http.StatusUnsupportedMediaType,
 	eRateLimited:                           http.StatusTooManyRequests,
+	eRequestTimeout:                        http.StatusRequestTimeout,
 	couponpop.EINTERNAL:                    http.StatusInternalServerError,
 	couponpop.EUNAVAILABLE:                 http.StatusServiceUnavailable,
 }
@@ -46,7 +48,7 @@ var statusOf = map[string]int{
 // springNames are the status names the v2 services wrote ("400 BAD_REQUEST").
 var springNames = map[int]string{
 	400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND",
-	405: "METHOD_NOT_ALLOWED", 409: "CONFLICT", 413: "PAYLOAD_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE",
+	405: "METHOD_NOT_ALLOWED", 408: "REQUEST_TIMEOUT", 409: "CONFLICT", 413: "PAYLOAD_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE",
 	429: "TOO_MANY_REQUESTS", 500: "INTERNAL_SERVER_ERROR", 502: "BAD_GATEWAY", 503: "SERVICE_UNAVAILABLE", 504: "GATEWAY_TIMEOUT",
 }
 
@@ -70,14 +72,9 @@ type errorDetail struct {
 }
 
 // writeError answers with the API's error body. Internal errors are logged
-// with their cause and answered without it. An error that names a shard
-// held by other nodes is not answered here: the request goes to them.
+// with their cause and answered without it. It only writes: a handler whose
+// lookup may name a shard held by other nodes calls forwardOrFail instead.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	var elsewhere *heldElsewhere
-	if errors.As(err, &elsewhere) {
-		s.forwardToShard(w, r, elsewhere)
-		return
-	}
 	code := couponpop.ErrorCode(err)
 	status := httpStatus(code)
 	if status >= 500 {

@@ -113,7 +113,7 @@ func (s *Server) handleCreateEvent(w http.ResponseWriter, r *http.Request) {
 	}
 	db, err := s.shards.ByID(in.StoreID, couponpop.Errorf(couponpop.EStoreNotFound, "store %d not found", in.StoreID))
 	if err != nil {
-		s.writeError(w, r, err)
+		s.forwardOrFail(w, r, err)
 		return
 	}
 	if !s.writesHere(w, r, db.Shard()) {
@@ -170,7 +170,7 @@ func (s *Server) ownEventFromPath(r *http.Request) (*couponpop.Event, *store.DB,
 func (s *Server) handleGetEvent(w http.ResponseWriter, r *http.Request) {
 	e, _, err := s.ownEventFromPath(r)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.forwardOrFail(w, r, err)
 		return
 	}
 	writeData(w, http.StatusOK, newEventResponse(e, s.now()))
@@ -179,7 +179,7 @@ func (s *Server) handleGetEvent(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handlePatchEvent(w http.ResponseWriter, r *http.Request) {
 	e, db, err := s.ownEventFromPath(r)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.forwardOrFail(w, r, err)
 		return
 	}
 	if !s.writesHere(w, r, db.Shard()) {
@@ -228,7 +228,7 @@ func (s *Server) handleListEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	db, err := s.shards.ByID(storeID, couponpop.Errorf(couponpop.EStoreNotFound, "store %d not found", storeID))
 	if err != nil {
-		s.writeError(w, r, err)
+		s.forwardOrFail(w, r, err)
 		return
 	}
 	st, err := db.StoreByID(r.Context(), storeID)

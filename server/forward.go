@@ -1,9 +1,7 @@
 package server
 
 import (
-	"bytes"
 	"context"
-	"io"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
@@ -34,25 +32,6 @@ const (
 	// positionHeader carries a shard's commit position: "shard:position".
 	positionHeader = "Couponpop-Position"
 )
-
-// bufferBody reads a request body up front (at most 1 MiB) so that a write
-// can be decoded here or forwarded whole to the shard's primary.
-func (s *Server) bufferBody(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Body == nil || r.Method == http.MethodGet || r.Method == http.MethodHead {
-			next.ServeHTTP(w, r)
-			return
-		}
-		data, err := readBody(r)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		r.Body = io.NopCloser(bytes.NewReader(data))
-		r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), bodyKey{}, data)))
-	})
-}
 
 // writesHere reports whether this node may serve a write to shard. When it
 // may not, it has already answered: forwarded to the primary (a reverse
@@ -94,6 +73,9 @@ func (s *Server) writesHere(w http.ResponseWriter, r *http.Request, shard int) b
 
 // proxyTo forwards r, body and all, to the node at base and relays its answer.
 func (s *Server) proxyTo(w http.ResponseWriter, r *http.Request, base string, hops int) {
+	if !s.bodyLoaded(w, r) {
+		return
+	}
 	target, err := url.Parse(base)
 	if err != nil {
 		s.writeError(w, r, couponpop.Errorf(couponpop.EUNAVAILABLE, "primary address %q is not a URL", base))
@@ -104,6 +86,7 @@ func (s *Server) proxyTo(w http.ResponseWriter, r *http.Request, base string, ho
 			pr.SetURL(target)
 			pr.Out.Host = target.Host
 			pr.Out.Header.Set(hopHeader, strconv.Itoa(hops))
+			s.vouch(pr.Out, r)
 			if r.GetBody != nil {
 				if body, err := r.GetBody(); err == nil {
 					pr.Out.Body = body

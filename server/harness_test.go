@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -30,6 +29,7 @@ type testServer struct {
 	t      testing.TB
 	URL    string
 	Shards *server.Shards
+	Server *server.Server
 	client *http.Client
 }
 
@@ -57,22 +57,15 @@ func newTestServer(t testing.TB, opts ...testOption) *testServer {
 	cfg.Metrics, cfg.Gatherer = server.NewMetrics(reg), reg
 	ctx, cancel := context.WithCancel(context.Background())
 	m := geo.DefaultShardMap()
-	sh := &server.Shards{Map: m, District: map[int]*store.DB{}}
-	storeOpts := store.Options{Now: cfg.Now}
-	var err error
-	if sh.Global, err = store.Open(ctx, filepath.Join(dir, store.FileName(0)), 0, storeOpts); err != nil {
+	opened, err := store.OpenShards(ctx, dir, m.Shards(), func(shard int) store.Options {
+		o := claimOpts
+		o.Observe = cfg.Metrics.ClaimObserver(shard)
+		return store.Options{Now: cfg.Now, Claims: o}
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
-	for _, n := range m.Shards() {
-		db, err := store.Open(ctx, filepath.Join(dir, store.FileName(n)), n, storeOpts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		o := claimOpts
-		o.Observe = cfg.Metrics.ClaimObserver(n)
-		db.SetClaimOptions(o)
-		sh.District[n] = db
-	}
+	sh := &server.Shards{Map: m, Global: opened.Global, District: opened.District}
 	srv, err := server.New(cfg, sh)
 	if err != nil {
 		t.Fatal(err)
@@ -83,7 +76,7 @@ func newTestServer(t testing.TB, opts ...testOption) *testServer {
 	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ctx, ln) }()
-	ts := &testServer{t: t, URL: "http://" + ln.Addr().String(), Shards: sh,
+	ts := &testServer{t: t, URL: "http://" + ln.Addr().String(), Shards: sh, Server: srv,
 		client: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 256}}}
 	t.Cleanup(func() {
 		cancel()

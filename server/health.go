@@ -73,7 +73,8 @@ func (s *Server) shardStatuses(ctx context.Context) []shardStatus {
 }
 
 // handleReadyz reports each held shard with its role and commit position:
-// 200 when every shard is readable and has a known primary, else 503.
+// 200 when every shard is readable and has a known primary, else 503. The
+// shards are shown to admins only (admin.go).
 func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 	statuses := s.shardStatuses(r.Context())
 	status := http.StatusOK
@@ -81,6 +82,11 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 		if st.Role == roleUnavailable || st.Role == roleNoPrimary {
 			status = http.StatusServiceUnavailable
 		}
+	}
+	if !s.isAdmin(r) {
+		// The shards' roles, primaries and positions are for operators.
+		writeJSON(w, status, map[string]any{"status": http.StatusText(status)})
+		return
 	}
 	writeJSON(w, status, map[string]any{"status": http.StatusText(status), "shards": statuses})
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"mime"
 	"net/http"
 	"strconv"
@@ -64,38 +63,6 @@ func decode(r *http.Request, v any, optional bool) error {
 		return jsonError(err)
 	}
 	return nil
-}
-
-type bodyKey struct{}
-
-// readBody reads a request body, at most maxBodyBytes: 413 past that.
-func readBody(r *http.Request) ([]byte, error) {
-	body := http.MaxBytesReader(nil, r.Body, maxBodyBytes)
-	var data []byte
-	var err error
-	if n := r.ContentLength; n >= 0 && n <= maxBodyBytes {
-		// The length is known (net/http holds the body to it): one read
-		// into a buffer of that size.
-		data = make([]byte, n)
-		_, err = io.ReadFull(body, data)
-	} else {
-		data, err = io.ReadAll(body)
-	}
-	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) {
-		return nil, couponpop.Errorf(ePayloadTooLarge, "request body is larger than %d bytes", maxBodyBytes)
-	} else if err != nil {
-		return nil, couponpop.Errorf(couponpop.EINVALID, "could not read request body")
-	}
-	return data, nil
-}
-
-// requestBody returns the body bufferBody read, or reads it.
-func requestBody(r *http.Request) ([]byte, error) {
-	if data, ok := r.Context().Value(bodyKey{}).([]byte); ok {
-		return data, nil
-	}
-	return readBody(r)
 }
 
 // validator is a request body that checks itself.

@@ -6,19 +6,18 @@ import (
 	"github.com/couponpop/couponpop"
 	"github.com/couponpop/couponpop/store"
 	"github.com/go-chi/chi/v5"
-	"golang.org/x/crypto/bcrypt"
 )
 
 func (s *Server) memberRoutes(r chi.Router) {
-	r.Post("/auth/signup", s.handleSignup)
-	r.Post("/auth/login", s.handleLogin)
-	r.Post("/auth/refresh", s.handleRefresh)
+	r.With(s.limitIP(s.limits.signup, "signups"), s.bcryptSlot).Post("/auth/signup", s.handleSignup)
+	r.With(s.limitIP(s.limits.login, "logins"), s.limitFailedLogins, s.bcryptSlot).Post("/auth/login", s.handleLogin)
+	r.With(s.limitIP(s.limits.refresh, "refreshes")).Post("/auth/refresh", s.handleRefresh)
 	r.Group(func(r chi.Router) {
 		r.Use(requireMember(s))
 		r.Post("/auth/logout", s.handleLogout)
 		r.Delete("/auth/withdraw", s.handleWithdraw)
 		r.Get("/members/me", s.handleGetMe)
-		r.Put("/members/me", s.handleUpdateMe)
+		r.With(s.bcryptSlot).Put("/members/me", s.handleUpdateMe)
 	})
 }
 
@@ -45,13 +44,13 @@ func (s *Server) handleSignup(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(in.Password), s.bcryptCost)
+	hash, err := s.passwords.hash(in.Password)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	m := &couponpop.Member{Email: in.Email, Username: in.Username, PhoneNumber: in.PhoneNumber,
-		MemberType: in.MemberType, PasswordHash: string(hash)}
+		MemberType: in.MemberType, PasswordHash: hash}
 	if err := s.shards.Global.CreateMember(r.Context(), m); err != nil {
 		s.writeError(w, r, err)
 		return
@@ -59,9 +58,6 @@ func (s *Server) handleSignup(w http.ResponseWriter, r *http.Request) {
 	s.setGlobalPosition(w, r)
 	writeData(w, http.StatusCreated, signupResponse{m.ID, m.Email, m.Username, m.PhoneNumber, m.MemberType})
 }
-
-// dummyHash makes a login for an unknown email cost as much as a real one.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not-a-password-1!"), bcrypt.DefaultCost)
 
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	if !s.writesHere(w, r, store.GlobalShard) {
@@ -78,18 +74,18 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	badLogin := couponpop.Errorf(couponpop.EInvalidCredentials, "email or password is wrong")
 	m, err := s.shards.Global.MemberByEmail(r.Context(), couponpop.NormalEmail(in.Email))
 	if couponpop.ErrorCode(err) == couponpop.EMemberNotFound {
-		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(in.Password))
+		s.passwords.spend(in.Password)
 		s.writeError(w, r, badLogin)
 		return
 	} else if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	if bcrypt.CompareHashAndPassword([]byte(m.PasswordHash), []byte(in.Password)) != nil {
+	if !s.passwords.matches(m.PasswordHash, in.Password) {
 		s.writeError(w, r, badLogin)
 		return
 	}
-	resp, err := s.issueTokens(r, m, "")
+	resp, err := s.issueTokens(r, m)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -97,19 +93,17 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	writeData(w, http.StatusOK, resp)
 }
 
-// issueTokens signs an access token and stores a new refresh token in
-// family, or in a new family when family is "".
-func (s *Server) issueTokens(r *http.Request, m *couponpop.Member, family string) (*tokenResponse, error) {
-	access, _, err := s.tokens.NewAccessToken(m)
+// issueTokens starts a session: a new refresh-token family, whose id the
+// access token carries as its sid.
+func (s *Server) issueTokens(r *http.Request, m *couponpop.Member) (*tokenResponse, error) {
+	family := randomToken(12)
+	access, _, err := s.tokens.NewAccessToken(m, family)
 	if err != nil {
 		return nil, err
 	}
 	refresh, hash := newRefreshToken()
-	if family == "" {
-		family = randomToken(12)
-	}
 	expires := s.now().Add(s.tokens.refreshTTL)
-	if err := s.shards.Global.CreateRefreshToken(r.Context(), hash, m.ID, family, expires); err != nil {
+	if err := s.shards.Global.CreateRefreshToken(r.Context(), hash, m.ID, m.PasswordHash, family, expires); err != nil {
 		return nil, err
 	}
 	return &tokenResponse{access, refresh, int64(s.tokens.accessTTL.Seconds())}, nil
@@ -132,7 +126,15 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) {
 	}
 	refresh, hash := newRefreshToken()
 	expires := s.now().Add(s.tokens.refreshTTL)
-	memberID, err := s.shards.Global.RotateRefreshToken(r.Context(), hashToken(in.RefreshToken), hash, expires)
+	memberID, family, err := s.shards.Global.RotateRefreshToken(r.Context(), hashToken(in.RefreshToken), hash, expires)
+	if couponpop.ErrorCode(err) == couponpop.EInvalidToken {
+		// A replayed token ended its session: refuse the session's access
+		// tokens here at once (other nodes follow within FollowRevocations'
+		// period).
+		if serr := s.revoked.sync(r.Context(), s.shards.Global); serr != nil {
+			err = serr
+		}
+	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -142,7 +144,7 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	access, _, err := s.tokens.NewAccessToken(m)
+	access, _, err := s.tokens.NewAccessToken(m, family)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -150,6 +152,9 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) {
 	writeData(w, http.StatusOK, tokenResponse{access, refresh, int64(s.tokens.accessTTL.Seconds())})
 }
 
+// handleLogout ends the caller's session, its refresh tokens included,
+// whatever the body says. A refreshToken in the body also ends that
+// token's session (older clients send it).
 func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 	if !s.writesHere(w, r, store.GlobalShard) {
 		return
@@ -176,7 +181,7 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	if err := s.revokeCaller(r); err != nil {
+	if err := s.endCallerSession(r); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -184,18 +189,28 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// revokeCaller revokes the request's access token on every node.
-func (s *Server) revokeCaller(r *http.Request) error {
-	c := callerFrom(r.Context())
-	if c.TokenID == "" {
+// endCallerSession ends the request's session on every node: its whole
+// token family when the token names one, else the access token alone.
+func (s *Server) endCallerSession(r *http.Request) error {
+	ctx := r.Context()
+	c := callerFrom(ctx)
+	var err error
+	switch {
+	case c.SessionID != "":
+		err = s.shards.Global.EndSession(ctx, c.MemberID, c.SessionID)
+	case c.TokenID != "":
+		err = s.shards.Global.RevokeAccessToken(ctx, c.TokenID, c.ExpiresAt)
+	default:
 		return nil
 	}
-	if err := s.shards.Global.RevokeAccessToken(r.Context(), c.TokenID, c.ExpiresAt); err != nil {
+	if err != nil {
 		return err
 	}
-	return s.revoked.sync(r.Context(), s.shards.Global)
+	return s.revoked.sync(ctx, s.shards.Global)
 }
 
+// handleWithdraw soft-deletes the caller and ends every session of theirs,
+// on every node.
 func (s *Server) handleWithdraw(w http.ResponseWriter, r *http.Request) {
 	if !s.writesHere(w, r, store.GlobalShard) {
 		return
@@ -208,7 +223,7 @@ func (s *Server) handleWithdraw(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	if err := s.revokeCaller(r); err != nil {
+	if err := s.revoked.sync(r.Context(), s.shards.Global); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -246,20 +261,36 @@ func (s *Server) handleUpdateMe(w http.ResponseWriter, r *http.Request) {
 	if in.PhoneNumber != nil {
 		m.PhoneNumber = *in.PhoneNumber
 	}
-	if in.Password != nil {
-		hash, err := bcrypt.GenerateFromPassword([]byte(*in.Password), s.bcryptCost)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		m.PasswordHash = string(hash)
+	if in.Password == nil {
+		err = s.shards.Global.UpdateMember(ctx, m)
+	} else {
+		err = s.changePassword(r, m, *in.CurrentPassword, *in.Password)
 	}
-	if err := s.shards.Global.UpdateMember(ctx, m); err != nil {
+	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	s.setGlobalPosition(w, r)
 	writeData(w, http.StatusOK, m)
+}
+
+// changePassword checks current against m's password, then writes m with
+// the new password and ends every other session of the member, on every
+// node; the caller's session stays.
+func (s *Server) changePassword(r *http.Request, m *couponpop.Member, current, password string) error {
+	if !s.passwords.matches(m.PasswordHash, current) {
+		return couponpop.Errorf(couponpop.EInvalidCredentials, "currentPassword is wrong")
+	}
+	hash, err := s.passwords.hash(password)
+	if err != nil {
+		return err
+	}
+	m.PasswordHash = hash
+	ctx := r.Context()
+	if err := s.shards.Global.UpdateMemberPassword(ctx, m, callerFrom(ctx).SessionID); err != nil {
+		return err
+	}
+	return s.revoked.sync(ctx, s.shards.Global)
 }
 
 // setGlobalPosition adds shard 0's commit position to a member write's

@@ -330,10 +330,10 @@ func TestLogout(t *testing.T) {
 		ts.expect(ts.do("POST", "/api/v1/auth/refresh", "", map[string]any{"refreshToken": p.RefreshToken}), 401, "INVALID_TOKEN")
 	})
 
-	t.Run("refresh token kept without it", func(t *testing.T) {
+	t.Run("refresh token ended without it", func(t *testing.T) {
 		p := ts.login(email, "Passw0rd!")
 		ts.expect(ts.do("POST", "/api/v1/auth/logout", p.AccessToken, nil), 204, "")
-		ts.expect(ts.do("POST", "/api/v1/auth/refresh", "", map[string]any{"refreshToken": p.RefreshToken}), 200, "")
+		ts.expect(ts.do("POST", "/api/v1/auth/refresh", "", map[string]any{"refreshToken": p.RefreshToken}), 401, "INVALID_TOKEN")
 	})
 
 	t.Run("errors", func(t *testing.T) {
@@ -443,8 +443,8 @@ func TestMe(t *testing.T) {
 
 	ts.expect(put(map[string]any{"password": "N3wpass!"}), 400, "PASSWORD_INPUT_INCOMPLETE")
 	ts.expect(put(map[string]any{"confirmPassword": "N3wpass!"}), 400, "PASSWORD_INPUT_INCOMPLETE")
-	ts.expect(put(map[string]any{"password": "N3wpass!", "confirmPassword": "N3wpass?"}), 400, "PASSWORDS_NOT_MATCH")
-	ts.expect(put(map[string]any{"password": "short", "confirmPassword": "short"}), 400, "BAD_REQUEST")
+	ts.expect(put(map[string]any{"password": "N3wpass!", "confirmPassword": "N3wpass?", "currentPassword": "Passw0rd!"}), 400, "PASSWORDS_NOT_MATCH")
+	ts.expect(put(map[string]any{"password": "short", "confirmPassword": "short", "currentPassword": "Passw0rd!"}), 400, "BAD_REQUEST")
 	ts.expect(put(map[string]any{"username": "x"}), 400, "BAD_REQUEST")
 	ts.expect(put(map[string]any{"phoneNumber": "12"}), 400, "BAD_REQUEST")
 	ts.expect(put(map[string]any{"username": 5}), 400, "BAD_REQUEST")
@@ -457,7 +457,7 @@ func TestMe(t *testing.T) {
 		t.Errorf("refused updates changed the member: %+v, want %+v", got, want)
 	}
 
-	ts.expect(put(map[string]any{"password": "N3wpass!", "confirmPassword": "N3wpass!"}), 200, "")
+	ts.expect(put(map[string]any{"password": "N3wpass!", "confirmPassword": "N3wpass!", "currentPassword": "Passw0rd!"}), 200, "")
 	ts.expect(ts.do("POST", "/api/v1/auth/login", "", map[string]any{"email": email, "password": "Passw0rd!"}), 400, "INVALID_CREDENTIALS")
 	ts.login(email, "N3wpass!")
 

@@ -3,13 +3,13 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/couponpop/couponpop"
@@ -28,7 +28,7 @@ const (
 )
 
 // heldElsewhere is the error of a lookup whose shard this node does not
-// hold: the request is answered by a node that does (see writeError).
+// hold: the request is answered by a node that does (see forwardOrFail).
 type heldElsewhere struct {
 	shard int
 	nodes []string
@@ -46,7 +46,23 @@ func (sh *Shards) notHeld(shard int, fallback error) error {
 	return fallback
 }
 
-var nodePick atomic.Uint64
+// pickNode returns one of nodes, the next in turn: requests for a shard held
+// by several nodes spread over them.
+func (sh *Shards) pickNode(nodes []string) string {
+	return nodes[sh.nodePick.Add(1)%uint64(len(nodes))]
+}
+
+// forwardOrFail answers a request whose shard lookup failed: when err is
+// heldElsewhere the request goes to a node holding the shard, otherwise err
+// is written as the answer.
+func (s *Server) forwardOrFail(w http.ResponseWriter, r *http.Request, err error) {
+	var elsewhere *heldElsewhere
+	if errors.As(err, &elsewhere) {
+		s.forwardToShard(w, r, elsewhere)
+		return
+	}
+	s.writeError(w, r, err)
+}
 
 // forwardToShard sends the request to a node holding the shard; that node
 // serves it, or forwards a write on to the shard's primary.
@@ -57,7 +73,7 @@ func (s *Server) forwardToShard(w http.ResponseWriter, r *http.Request, he *held
 		return
 	}
 	s.metrics.forwarded.Add(1)
-	node := he.nodes[nodePick.Add(1)%uint64(len(he.nodes))]
+	node := s.shards.pickNode(he.nodes)
 	if app, ok := strings.CutPrefix(node, flyAppPrefix); ok {
 		// On Fly each shard is its own app: Fly's proxy replays the request there.
 		w.Header().Set("fly-replay", "app="+app)
@@ -99,7 +115,7 @@ func (s *Server) shardParts(r *http.Request, shards []int) (local []*store.DB, r
 		if db := s.shards.District[n]; db != nil {
 			local = append(local, db)
 		} else if nodes := s.shards.Remote[n]; len(nodes) > 0 && r.Header.Get(shardsHeader) == "" {
-			node := nodes[nodePick.Add(1)%uint64(len(nodes))]
+			node := s.shards.pickNode(nodes)
 			remote[node] = append(remote[node], n)
 		} else {
 			missing = append(missing, n)
@@ -127,6 +143,7 @@ func (s *Server) fetchShards(ctx context.Context, r *http.Request, node string, 
 	}
 	req.Header.Set(shardsHeader, strings.Join(parts, ","))
 	req.Header.Set(hopHeader, "1")
+	s.vouch(req, r)
 	resp, err := (&http.Client{Transport: s.forwardTransport}).Do(req)
 	if err != nil {
 		return nil, err

@@ -61,13 +61,18 @@ func (s *Server) handlePosition(w http.ResponseWriter, r *http.Request) {
 // keeps an acknowledged claim through a failover: LiteFS gives the lease to
 // whichever candidate asks first, not to the most up-to-date one, and a
 // replica ahead of the new primary is reset to the new primary's state.
-func ReplicaConfirmer(shard int, peers []string) func(ctx context.Context, pos store.Position) error {
+//
+// adminToken is sent as the bearer token /internal/position needs.
+func ReplicaConfirmer(shard int, peers []string, adminToken string) func(ctx context.Context, pos store.Position) error {
 	client := &http.Client{Transport: newForwardTransport()}
 	ask := func(ctx context.Context, peer string, pos store.Position) error {
 		url := fmt.Sprintf("%s/internal/position?shard=%d&wait=%d", strings.TrimRight(peer, "/"), shard, pos)
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 		if err != nil {
 			return err
+		}
+		if adminToken != "" {
+			req.Header.Set("Authorization", "Bearer "+adminToken)
 		}
 		resp, err := client.Do(req)
 		if err != nil {

@@ -47,7 +47,7 @@ func TestReplicaConfirmer(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			start := time.Now()
-			err := ReplicaConfirmer(3, tt.peers)(context.Background(), 42)
+			err := ReplicaConfirmer(3, tt.peers, "")(context.Background(), 42)
 			switch {
 			case tt.wantErr == "" && err != nil:
 				t.Fatalf("err = %v", err)

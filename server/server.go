@@ -21,7 +21,6 @@ import (
 	"github.com/couponpop/couponpop/store"
 	"github.com/go-chi/chi/v5"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // Config is what the server needs beyond its databases.
@@ -47,6 +46,18 @@ type Config struct {
 	// ShutdownTimeout bounds how long Serve waits for requests in flight
 	// once its context ends; default 10 s.
 	ShutdownTimeout time.Duration
+	// BodyReadTimeout bounds how long a request body may take to arrive
+	// (a per-request read deadline); default 30 s.
+	BodyReadTimeout time.Duration
+	// Limits are the rate limits (ratelimit.go); nil means none.
+	Limits *Limits
+	// BcryptConcurrency bounds the password hashes and checks running at
+	// once; 0 means half the CPUs, at least 1.
+	BcryptConcurrency int
+	// AdminToken is the bearer token of /metrics, /readyz details and
+	// /internal/ (admin.go), which nodes also send each other. Empty
+	// leaves those paths open: couponpop serve always sets one.
+	AdminToken string
 	// Metrics are the node's metrics (NewMetrics), and Gatherer the
 	// registry they are on (NewRegistry), served at /metrics. Both nil:
 	// a registry of the server's own.
@@ -62,20 +73,27 @@ type Config struct {
 	PushSender *push.Sender
 	// AreaRules are the area-entry rules; nil means nudge.DefaultAreaRules.
 	AreaRules *nudge.AreaRules
+	// Live tunes the live streams; zero values take defaults.
+	Live LiveConfig
 }
 
 // Server serves the API over the shards this node holds.
 type Server struct {
-	shards     *Shards
-	tokens     *Tokens
-	qr         *qrCodes
-	revoked    *revocations
-	bcryptCost int
-	log        *slog.Logger
-	now        func() time.Time
-	handler    http.Handler
+	shards    *Shards
+	tokens    *Tokens
+	qr        *qrCodes
+	revoked   *revocations
+	passwords *passwordHasher
+	log       *slog.Logger
+	now       func() time.Time
+	handler   http.Handler
 
 	shutdownTimeout time.Duration
+	bodyReadTimeout time.Duration
+	limits          *rateLimits
+	bcryptSem       chan struct{}
+	adminToken      string
+	gatherer        prometheus.Gatherer
 
 	roles            Roles
 	self             string
@@ -89,6 +107,8 @@ type Server struct {
 	pushSender    *push.Sender
 	areaRules     nudge.AreaRules
 	gazetteer     *geo.Gazetteer
+	liveCfg       LiveConfig
+	live          map[int]*liveHub // by district shard held here
 }
 
 // New builds a server; Serve starts it.
@@ -111,6 +131,12 @@ func New(cfg Config, shards *Shards) (*Server, error) {
 	if cfg.ShutdownTimeout == 0 {
 		cfg.ShutdownTimeout = 10 * time.Second
 	}
+	if cfg.BodyReadTimeout == 0 {
+		cfg.BodyReadTimeout = defaultBodyReadTimeout
+	}
+	if cfg.BcryptConcurrency <= 0 {
+		cfg.BcryptConcurrency = defaultBcryptConcurrency()
+	}
 	if cfg.RefreshTokenTTL == 0 {
 		cfg.RefreshTokenTTL = 14 * 24 * time.Hour
 	}
@@ -122,15 +148,20 @@ func New(cfg Config, shards *Shards) (*Server, error) {
 		return nil, errors.New("server config: Metrics and Gatherer go together")
 	}
 	s := &Server{
-		shards:     shards,
-		tokens:     newTokens(cfg.JWTSecret, cfg.AccessTokenTTL, cfg.RefreshTokenTTL, cfg.Now),
-		qr:         newQRCodes(cfg.JWTSecret),
-		revoked:    newRevocations(),
-		bcryptCost: cfg.BcryptCost,
-		log:        cfg.Logger,
-		now:        cfg.Now,
+		shards:    shards,
+		tokens:    newTokens(cfg.JWTSecret, cfg.AccessTokenTTL, cfg.RefreshTokenTTL, cfg.Now),
+		qr:        newQRCodes(cfg.JWTSecret),
+		revoked:   newRevocations(cfg.AccessTokenTTL),
+		passwords: newPasswordHasher(cfg.BcryptCost),
+		log:       cfg.Logger,
+		now:       cfg.Now,
 
 		shutdownTimeout: cfg.ShutdownTimeout,
+		bodyReadTimeout: cfg.BodyReadTimeout,
+		limits:          newRateLimits(cfg.Limits, cfg.AdminToken, cfg.Now),
+		bcryptSem:       make(chan struct{}, cfg.BcryptConcurrency),
+		adminToken:      cfg.AdminToken,
+		gatherer:        cfg.Gatherer,
 
 		roles:            cfg.Roles,
 		self:             strings.TrimRight(cfg.AdvertiseURL, "/"),
@@ -151,6 +182,11 @@ func New(cfg Config, shards *Shards) (*Server, error) {
 	if err := cfg.Metrics.reg.Register(newShardCollector(s)); err != nil {
 		return nil, fmt.Errorf("register shard metrics: %w", err)
 	}
+	s.liveCfg = cfg.Live.withDefaults()
+	s.live = map[int]*liveHub{}
+	for n, db := range shards.District {
+		s.live[n] = newLiveHub(db, s.liveCfg)
+	}
 	s.handler = s.routes(cfg.Gatherer)
 	return s, nil
 }
@@ -169,6 +205,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	hs := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
+	stopLive := s.followLive(ctx)
+	defer stopLive()
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	s.log.Info("serving", "addr", ln.Addr().String())
@@ -210,7 +248,7 @@ func (s *Server) FollowRevocations(ctx context.Context) error {
 
 func (s *Server) routes(metrics prometheus.Gatherer) http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.measureLatency, s.recoverPanics)
+	r.Use(s.measureLatency, s.recoverPanics, s.guardBody)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, couponpop.Errorf(couponpop.ENOTFOUND, "no route %s %s", r.Method, r.URL.Path))
 	})
@@ -218,12 +256,11 @@ func (s *Server) routes(metrics prometheus.Gatherer) http.Handler {
 		s.writeError(w, r, couponpop.Errorf(eMethodNotAllowed, "%s is not allowed on %s", r.Method, r.URL.Path))
 	})
 	r.Get("/healthz", s.handleHealthz)
-	r.Get("/readyz", s.handleReadyz)
-	r.Method(http.MethodGet, "/metrics", promhttp.HandlerFor(metrics, promhttp.HandlerOpts{
-		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn), ErrorHandling: promhttp.ContinueOnError}))
-	r.Get("/internal/position", s.handlePosition)
+	s.adminRoutes(r, metrics) // admin.go: the admin token guards them
 	r.Route("/api/v1", func(r chi.Router) {
-		r.Use(s.bufferBody, s.authenticate, s.readYourWrites)
+		// Authenticate first: the body is read lazily, by handlers behind
+		// requireMember and the limits (see bufferBody).
+		r.Use(s.authenticate, s.bufferBody, s.readYourWrites)
 		r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 			s.writeError(w, r, couponpop.Errorf(couponpop.ENOTFOUND, "no route %s %s", r.Method, r.URL.Path))
 		})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/couponpop/couponpop"
 	"github.com/couponpop/couponpop/geo"
@@ -19,10 +20,12 @@ type Shards struct {
 	// Remote lists, for district shards this node does not hold, the app
 	// URLs of the nodes that do.
 	Remote map[int][]string
+
+	nodePick atomic.Uint64 // round-robin over a shard's Remote nodes
 }
 
 // ByID returns the shard that owns id. When another node holds it, the
-// error is a heldElsewhere that writeError answers by forwarding; when no
+// error is a heldElsewhere that forwardOrFail answers by forwarding; when no
 // node does, it is notFound.
 func (sh *Shards) ByID(id int64, notFound *couponpop.Error) (*store.DB, error) {
 	if !couponpop.ValidID(id) {

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -26,6 +25,7 @@ import (
 // the other node as the holder of the rest.
 type shardNode struct {
 	*testServer
+	srv  *server.Server
 	stop func() // stops serving, as if the node went away
 }
 
@@ -48,16 +48,11 @@ func startShardNode(t *testing.T, ln net.Listener, held []int, remote map[int][]
 	t.Helper()
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
-	sh := &server.Shards{Map: geo.DefaultShardMap(), District: map[int]*store.DB{}, Remote: remote}
-	var err error
-	if sh.Global, err = store.Open(ctx, filepath.Join(dir, store.FileName(0)), 0, store.Options{}); err != nil {
+	opened, err := store.OpenShards(ctx, dir, held, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
-	for _, n := range held {
-		if sh.District[n], err = store.Open(ctx, filepath.Join(dir, store.FileName(n)), n, store.Options{}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	sh := &server.Shards{Map: geo.DefaultShardMap(), Global: opened.Global, District: opened.District, Remote: remote}
 	srv, err := server.New(server.Config{JWTSecret: []byte(testSecret), BcryptCost: bcrypt.MinCost,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), AdvertiseURL: "http://" + ln.Addr().String()}, sh)
 	if err != nil {
@@ -80,7 +75,7 @@ func startShardNode(t *testing.T, ln net.Listener, held []int, remote map[int][]
 	ts := &testServer{t: t, URL: "http://" + ln.Addr().String(), Shards: sh,
 		client: &http.Client{Timeout: 30 * time.Second}}
 	ts.waitHealthy()
-	return &shardNode{ts, stop}
+	return &shardNode{ts, srv, stop}
 }
 
 // Stores within 1 km of a point on the Han between Mapo (shard 1) and

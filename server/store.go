@@ -33,6 +33,8 @@ func (s *Server) storeRoutes(r chi.Router) {
 			r.Get("/{storeId}", s.handleGetOwnStore)
 			r.Put("/{storeId}", s.handleUpdateStore)
 			r.Delete("/{storeId}", s.handleDeleteStore)
+			r.Get("/{storeId}/dashboard", s.handleDashboard)
+			r.Get("/{storeId}/live", s.handleLive)
 		})
 	})
 }
@@ -120,7 +122,7 @@ func (s *Server) handleNearbyStores(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleGetStore(w http.ResponseWriter, r *http.Request) {
 	st, _, err := s.storeFromPath(r)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.forwardOrFail(w, r, err)
 		return
 	}
 	writeData(w, http.StatusOK, newStoreResponse(st))
@@ -184,7 +186,7 @@ func (s *Server) handleCreateStore(w http.ResponseWriter, r *http.Request) {
 	}
 	db, district, err := s.shards.At(in.Latitude, in.Longitude)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.forwardOrFail(w, r, err)
 		return
 	}
 	if !s.writesHere(w, r, db.Shard()) {
@@ -204,7 +206,7 @@ func (s *Server) handleCreateStore(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleGetOwnStore(w http.ResponseWriter, r *http.Request) {
 	st, _, err := s.ownStoreFromPath(r, couponpop.EStoreAccessPermissionDenied)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.forwardOrFail(w, r, err)
 		return
 	}
 	writeData(w, http.StatusOK, newStoreResponse(st))
@@ -213,7 +215,7 @@ func (s *Server) handleGetOwnStore(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleUpdateStore(w http.ResponseWriter, r *http.Request) {
 	st, db, err := s.ownStoreFromPath(r, couponpop.EStoreUpdatePermissionDenied)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.forwardOrFail(w, r, err)
 		return
 	}
 	if !s.writesHere(w, r, db.Shard()) {
@@ -249,7 +251,7 @@ func (s *Server) handleUpdateStore(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleDeleteStore(w http.ResponseWriter, r *http.Request) {
 	st, db, err := s.ownStoreFromPath(r, couponpop.EStoreDeletePermissionDenied)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.forwardOrFail(w, r, err)
 		return
 	}
 	if !s.writesHere(w, r, db.Shard()) {

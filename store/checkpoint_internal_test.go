@@ -24,6 +24,13 @@ func WALFrames(db *DB) uint32 {
 	return last
 }
 
+// WALPending is how many of the WAL's frames the checkpointer has not
+// copied yet.
+func WALPending(db *DB) uint32 {
+	last, copied := walProgress(db.checkpoints.shm)
+	return last - copied
+}
+
 // TestWalPending: the frames walPending reads from the wal-index header are
 // those SQLite's own checkpoint reports in the WAL and not yet copied.
 func TestWalPending(t *testing.T) {

@@ -25,12 +25,8 @@ func openClaimShard(tb testing.TB, opts store.ClaimOptions, total int) (*store.D
 func openClaimShardAt(tb testing.TB, path string, dbOpts store.Options, opts store.ClaimOptions, total int) (*store.DB, int64) {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, path, 1, dbOpts)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	db.SetClaimOptions(opts)
+	dbOpts.Claims = opts
+	db := openShardAt(tb, path, 1, dbOpts)
 	st := &couponpop.Store{MemberID: 1, MemberUsername: "owner", StoreInput: couponpop.StoreInput{Name: "카페", Phone: "01012345678",
 		BusinessNumber: "1234567890", Address: "서울 마포구", Dong: "서교동", Latitude: 37.5572, Longitude: 126.9245,
 		StoreCategory: couponpop.CategoryCafe, WeekdayOpenTime: "08:00", WeekdayCloseTime: "22:00", WeekendOpenTime: "08:00", WeekendCloseTime: "22:00"}}

@@ -11,9 +11,8 @@ import (
 // TestClaimBatchWait_LoneClaimsCommitAtOnce: claims that come one at a
 // time never wait for company, however long BatchWait is.
 func TestClaimBatchWait_LoneClaimsCommitAtOnce(t *testing.T) {
-	f := newCouponFixture(t)
 	const wait = 10 * time.Second
-	f.db.SetClaimOptions(store.ClaimOptions{BatchWait: wait})
+	f := newCouponFixtureWith(t, store.ClaimOptions{BatchWait: wait})
 	eventID := f.event(f.storeA, 3*time.Hour, 10, 0)
 	for member := int64(1); member <= 3; member++ {
 		began := time.Now()
@@ -31,8 +30,7 @@ func TestClaimBatchWait_LoneClaimsCommitAtOnce(t *testing.T) {
 // the next batch waits BatchWait for more, so a claim sent meanwhile
 // joins it.
 func TestClaimBatchWait_ClaimsTogetherWait(t *testing.T) {
-	f := newCouponFixture(t)
-	f.db.SetClaimOptions(store.ClaimOptions{BatchWait: 500 * time.Millisecond})
+	f := newCouponFixtureWith(t, store.ClaimOptions{BatchWait: 500 * time.Millisecond})
 	eventID := f.event(f.storeA, 3*time.Hour, 10, 0)
 
 	// Another connection holds the write lock: the writer's first batch
@@ -55,14 +53,14 @@ func TestClaimBatchWait_ClaimsTogetherWait(t *testing.T) {
 		}()
 	}
 	claim(1)
-	time.Sleep(50 * time.Millisecond) // the writer takes member 1 alone
+	store.WaitTaken(t, f.db, 1) // the writer takes member 1 alone
 	claim(2)
 	claim(3)
-	time.Sleep(50 * time.Millisecond)
+	store.WaitQueued(t, f.db, 3)
 	if err := lock.Rollback(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(100 * time.Millisecond) // within the second batch's wait
+	store.WaitTaken(t, f.db, 3) // the second batch has 2 and 3, and waits for more
 	claim(4)
 	wg.Wait()
 	if batches, claims := f.db.ClaimStats(); batches != 2 || claims != 4 {

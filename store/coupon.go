@@ -3,9 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
-	"strconv"
 	"time"
 
 	"github.com/couponpop/couponpop"
@@ -124,9 +122,7 @@ func (tx *Tx) markUsed(ctx context.Context, c *couponpop.Coupon) error {
 		VALUES (?, ?, ?, ?, 'USED', ?)`, c.ID, c.MemberID, c.EventID, c.StoreID, now); err != nil {
 		return err
 	}
-	payload, _ := json.Marshal(outboxCoupon{Type: "COUPON_USED", CouponID: c.ID, EventID: c.EventID, MemberID: c.MemberID, StoreID: c.StoreID, At: now})
-	if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (kind, trace_id, payload, created_at) VALUES ('COUPON_USED', ?, ?, ?)`,
-		"used-"+strconv.FormatInt(c.ID, 10), payload, now); err != nil {
+	if _, err := tx.ExecContext(ctx, couponOutboxSQL(outboxUsed, `id = ?`), c.ID); err != nil {
 		return err
 	}
 	c.Status, c.UsedAt = couponpop.CouponUsed, tx.now

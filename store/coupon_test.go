@@ -37,13 +37,16 @@ type couponFixture struct {
 
 func newCouponFixture(t *testing.T) *couponFixture {
 	t.Helper()
+	return newCouponFixtureWith(t, store.ClaimOptions{})
+}
+
+// newCouponFixtureWith is newCouponFixture with the claim writer
+// configured by claims.
+func newCouponFixtureWith(t *testing.T, claims store.ClaimOptions) *couponFixture {
+	t.Helper()
 	f := &couponFixture{t: t, ctx: context.Background(), clock: &couponClock{}}
 	f.clock.Set(couponBase)
-	db, err := store.Open(f.ctx, filepath.Join(t.TempDir(), store.FileName(1)), 1, store.Options{Now: f.clock.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openShardAt(t, filepath.Join(t.TempDir(), store.FileName(1)), 1, store.Options{Now: f.clock.Now, Claims: claims})
 	f.db = db
 	for i, id := range []*int64{&f.storeA, &f.storeB} {
 		st := &couponpop.Store{MemberID: 10, MemberUsername: "owner10", StoreInput: couponpop.StoreInput{
@@ -489,8 +492,7 @@ func TestCouponOutbox_OneRowPerIssueAndUse(t *testing.T) {
 // an idempotent replay: the history and outbox rows the batch writes are
 // exactly its new coupons, in order, with their claim locations.
 func TestClaimBatch_RecordsFollowTheGrants(t *testing.T) {
-	f := newCouponFixture(t)
-	f.db.SetClaimOptions(store.WaitAlone(store.ClaimOptions{BatchWait: 200 * time.Millisecond}))
+	f := newCouponFixtureWith(t, store.WaitAlone(store.ClaimOptions{BatchWait: 200 * time.Millisecond}))
 	small := f.event(f.storeA, 3*time.Hour, 3, 0)
 	big := f.event(f.storeB, 3*time.Hour, 100, 0)
 	f.claim(big, 99) // earlier batches, one with a key replayed below
@@ -514,12 +516,17 @@ func TestClaimBatch_RecordsFollowTheGrants(t *testing.T) {
 		err error
 	}
 	answers := make(chan answer, len(reqs))
+	queued := store.Queued(f.db)
 	for _, req := range reqs {
 		go func() {
 			res, err := f.db.Claim(f.ctx, req)
 			answers <- answer{req, res.CouponID, err}
 		}()
-		time.Sleep(time.Millisecond) // queue them in this order
+		if req.IdempotencyKey != "" {
+			continue // a replay of a committed answer is read, never queued
+		}
+		queued++
+		store.WaitQueued(t, f.db, queued) // queue them in this order
 	}
 	located := map[int64][2]float64{}
 	var granted []int64
@@ -618,8 +625,7 @@ func (f *couponFixture) checkIssued(eventID int64, want int) {
 // answer cannot be stored is undone with its savepoint, coupon and count,
 // while the claims around it in the same batch are granted.
 func TestClaimBatch_UnrememberedClaimTakesNothing(t *testing.T) {
-	f := newCouponFixture(t)
-	f.db.SetClaimOptions(store.WaitAlone(store.ClaimOptions{BatchWait: 200 * time.Millisecond}))
+	f := newCouponFixtureWith(t, store.WaitAlone(store.ClaimOptions{BatchWait: 200 * time.Millisecond}))
 	eventID := f.event(f.storeA, 3*time.Hour, 10, 0)
 	f.claim(eventID, 9) // starts the writer
 	if _, err := f.raw(true).Exec(`CREATE TRIGGER refuse_boom BEFORE INSERT ON idempotency_keys WHEN NEW.key = 'boom'
@@ -630,13 +636,15 @@ func TestClaimBatch_UnrememberedClaimTakesNothing(t *testing.T) {
 	reqs := []store.ClaimRequest{{EventID: eventID, MemberID: 1}, {EventID: eventID, MemberID: 2, IdempotencyKey: "boom"},
 		{EventID: eventID, MemberID: 3, IdempotencyKey: "fine"}, {EventID: eventID, MemberID: 4}}
 	errs := make([]chan error, len(reqs))
+	queued := store.Queued(f.db)
 	for i, req := range reqs {
 		errs[i] = make(chan error, 1)
 		go func() {
 			_, err := f.db.Claim(f.ctx, req)
 			errs[i] <- err
 		}()
-		time.Sleep(time.Millisecond) // queue them in this order
+		queued++
+		store.WaitQueued(t, f.db, queued) // queue them in this order
 	}
 	for i, req := range reqs {
 		err := <-errs[i]
@@ -652,4 +660,71 @@ func TestClaimBatch_UnrememberedClaimTakesNothing(t *testing.T) {
 	if err := f.raw(false).QueryRow(`SELECT COUNT(*) FROM coupons WHERE member_id = 2`).Scan(&held); err != nil || held != 0 {
 		t.Errorf("member 2 holds %d coupons (%v), want none", held, err)
 	}
+}
+
+// TestClaim_WriterChecksRadius: the writer applies the claim rules itself,
+// radius included. The store moves 5 km while the gate still holds its old
+// place: a claim from the old place passes the gate, and the writer
+// refuses it as out of range.
+func TestClaim_WriterChecksRadius(t *testing.T) {
+	f := newCouponFixture(t)
+	st, err := f.db.StoreByID(f.ctx, f.storeA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := f.clock.Now().Add(-time.Minute)
+	e := &couponpop.Event{StoreID: st.ID, MemberID: 10, Name: "반경", StartAt: start, EndAt: start.Add(time.Hour),
+		TotalCount: 10, ClaimRadiusMeters: 100}
+	if _, err := f.db.CreateEvent(f.ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	here := store.ClaimRequest{EventID: e.ID, HasLocation: true, Latitude: st.Latitude, Longitude: st.Longitude}
+	first := here
+	first.MemberID = 1
+	if _, err := f.db.Claim(f.ctx, first); err != nil { // the gate now holds the store's place
+		t.Fatal(err)
+	}
+	st.Latitude += 0.045 // ~5 km north
+	if _, err := f.db.UpdateStore(f.ctx, st, "마포구"); err != nil {
+		t.Fatal(err)
+	}
+	second := here
+	second.MemberID = 2
+	if _, err := f.db.Claim(f.ctx, second); couponpop.ErrorCode(err) != couponpop.ELocationOutOfRange {
+		t.Fatalf("claim from the store's old place: %v, want %s", err, couponpop.ELocationOutOfRange)
+	}
+	f.checkIssued(e.ID, 1)
+}
+
+// TestClaimBatch_EndedTransactionFailsTheBatch: when SQLite itself ends the
+// batch's transaction at a claim (here a trigger's RAISE(ROLLBACK), as disk
+// full would), every claim of the batch fails and none is committed; the
+// writer goes on with the next batch.
+func TestClaimBatch_EndedTransactionFailsTheBatch(t *testing.T) {
+	f := newCouponFixtureWith(t, store.WaitAlone(store.ClaimOptions{BatchWait: 200 * time.Millisecond}))
+	eventID := f.event(f.storeA, 3*time.Hour, 10, 0)
+	f.claim(eventID, 9)
+	if _, err := f.raw(true).Exec(`CREATE TRIGGER end_tx BEFORE INSERT ON coupons WHEN NEW.member_id = 2
+		BEGIN SELECT RAISE(ROLLBACK, 'the transaction ends here'); END`); err != nil {
+		t.Fatal(err)
+	}
+	errs := make([]chan error, 3)
+	queued := store.Queued(f.db)
+	for i := range errs {
+		errs[i] = make(chan error, 1)
+		go func() {
+			_, err := f.db.Claim(f.ctx, store.ClaimRequest{EventID: eventID, MemberID: int64(i + 1)})
+			errs[i] <- err
+		}()
+		queued++
+		store.WaitQueued(t, f.db, queued) // members 1, 2, 3 in one batch, in order
+	}
+	for i, c := range errs {
+		if err := <-c; err == nil {
+			t.Errorf("claim by member %d succeeded in a batch whose transaction ended", i+1)
+		}
+	}
+	f.checkIssued(eventID, 1)
+	f.claim(eventID, 4) // the next batch commits
+	f.checkIssued(eventID, 2)
 }

@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	sqlite3 "github.com/mattn/go-sqlite3"
@@ -35,6 +34,9 @@ type Options struct {
 	// BackgroundCheckpoint moves WAL checkpoints off the writer's commits
 	// (see checkpointer). For plain files; LiteFS is left to SQLite's own.
 	BackgroundCheckpoint bool
+	// Claims configures the claim writer, which starts with the shard
+	// (a replica's too, idle until promotion) and stops in Close.
+	Claims ClaimOptions
 }
 
 // DB is one shard's SQLite file.
@@ -47,13 +49,15 @@ type DB struct {
 
 	checkpoints *checkpointer // nil unless Options.BackgroundCheckpoint
 	claimOpts   ClaimOptions
-	claimsOnce  sync.Once
-	claims      atomic.Pointer[claimWriter]
+	claims      *claimWriter
 	gates       eventGates
 	nearby      nearbyStmts
 	listings    listingCache
 
 	search *searchState
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // FileName is the name of a shard's database file inside a data directory.
@@ -65,7 +69,7 @@ func Open(ctx context.Context, path string, shard int, opts Options) (*DB, error
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("create data dir: %w", err)
 	}
-	db := &DB{shard: shard, path: path, now: opts.Now}
+	db := &DB{shard: shard, path: path, now: opts.Now, claimOpts: opts.Claims}
 	if db.now == nil {
 		db.now = time.Now
 	}
@@ -95,6 +99,7 @@ func Open(ctx context.Context, path string, shard int, opts Options) (*DB, error
 		}
 	}
 	db.search.startFollower()
+	db.claims = startClaimWriter(db, opts.Claims)
 	return db, nil
 }
 
@@ -137,21 +142,23 @@ func (db *DB) Prepare(ctx context.Context) error {
 	return db.prepareSearch(ctx)
 }
 
-// Close stops the claim writer and closes both pools.
+// Close stops the claim writer, answering the claims it has queued, and
+// closes both pools. Calls after the first return its error.
 func (db *DB) Close() error {
-	if w := db.claimWriterIfStarted(); w != nil {
-		w.stop()
-	}
-	for _, st := range []*sql.Stmt{db.nearby.cells, db.nearby.cellPoints, db.nearby.byIDs} {
-		if st != nil {
-			st.Close()
+	db.closeOnce.Do(func() {
+		if db.claims != nil {
+			db.claims.stop()
 		}
-	}
-	db.search.close()
-	return errors.Join(db.checkpoints.stop(), db.read.Close(), db.write.Close())
+		for _, st := range []*sql.Stmt{db.nearby.cells, db.nearby.cellPoints, db.nearby.byIDs} {
+			if st != nil {
+				st.Close()
+			}
+		}
+		db.search.close()
+		db.closeErr = errors.Join(db.checkpoints.stop(), db.read.Close(), db.write.Close())
+	})
+	return db.closeErr
 }
-
-func (db *DB) claimWriterIfStarted() *claimWriter { return db.claims.Load() }
 
 // Shard returns the shard number this file holds.
 func (db *DB) Shard() int { return db.shard }

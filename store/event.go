@@ -30,15 +30,24 @@ func (db *DB) CreateEvent(ctx context.Context, e *couponpop.Event) (Position, er
 
 // EventByID returns an event or EVENT_NOT_FOUND.
 func (db *DB) EventByID(ctx context.Context, id int64) (*couponpop.Event, error) {
-	return eventByID(ctx, sqlQuerier{db.read}, id)
+	return eventByID(ctx, db.read, id)
 }
 
 type queryRower interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-func eventByID(ctx context.Context, q rowQuerier, id int64) (*couponpop.Event, error) {
-	e, err := scanEvent(q.queryRow(ctx, `SELECT `+eventColumns+` FROM coupon_events WHERE id = ?`, id))
+// eventByIDSQL reads one event by its ID.
+const eventByIDSQL = `SELECT ` + eventColumns + ` FROM coupon_events WHERE id = ?`
+
+func eventByID(ctx context.Context, q queryRower, id int64) (*couponpop.Event, error) {
+	return eventFromRow(q.QueryRowContext(ctx, eventByIDSQL, id), id)
+}
+
+// eventFromRow scans the row of eventByIDSQL for event id, or returns
+// EVENT_NOT_FOUND.
+func eventFromRow(row *sql.Row, id int64) (*couponpop.Event, error) {
+	e, err := scanEvent(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, couponpop.Errorf(couponpop.EEventNotFound, "event %d not found", id)
 	}
@@ -98,7 +107,7 @@ func (db *DB) PatchEvent(ctx context.Context, id int64, p couponpop.EventPatch) 
 	var e *couponpop.Event
 	pos, err := db.update(ctx, func(tx *Tx) error {
 		var err error
-		if e, err = eventByID(ctx, sqlQuerier{tx}, id); err != nil {
+		if e, err = eventByID(ctx, tx, id); err != nil {
 			return err
 		}
 		if e.Status == couponpop.EventCanceled {

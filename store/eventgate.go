@@ -7,16 +7,15 @@ import (
 	"time"
 
 	"github.com/couponpop/couponpop"
-	"github.com/couponpop/couponpop/geo"
 )
 
 // eventGate is what a claim is checked against before it queues: the
-// event's fixed facts and whether it was last seen sold out.
+// event as last read (its issued count raised to the total once the writer
+// saw it sold out) and where its store is.
 type eventGate struct {
-	event              *couponpop.Event
-	storeLat, storeLng float64
-	soldOut            bool
-	loadedAt           time.Time
+	event    *couponpop.Event
+	storeAt  couponpop.LatLng
+	loadedAt time.Time
 }
 
 // gateTTL bounds how stale a cached gate may be.
@@ -24,7 +23,8 @@ const gateTTL = 2 * time.Second
 
 // eventGates caches event gates so refusals that need no write (not found,
 // not started, ended, paused, sold out, too far) never reach the writer.
-// The writer re-checks everything in SQL: the cache only saves work.
+// The writer checks the same rules (Event.Claimable) on the event as its
+// transaction sees it: the cache only saves work.
 type eventGates struct {
 	mu    sync.RWMutex
 	gates map[int64]*eventGate
@@ -35,25 +35,13 @@ func (g *eventGates) check(ctx context.Context, db *DB, req ClaimRequest) error 
 	if err != nil {
 		return err
 	}
-	e := gate.event
-	if err := claimableAt(e, db.now()); err != nil && couponpop.ErrorCode(err) != couponpop.EEventCouponSoldOut {
-		return err
-	}
-	if gate.soldOut {
-		if err := alreadyIssued(ctx, sqlQuerier{db.read}, req); err != nil {
+	err = gate.event.Claimable(db.now(), gate.storeAt, req.location())
+	if couponpop.ErrorCode(err) == couponpop.EEventCouponSoldOut {
+		if err := alreadyIssued(ctx, db.read, req); err != nil {
 			return err
 		}
-		return couponpop.Errorf(couponpop.EEventCouponSoldOut, "event %d is sold out", e.ID)
 	}
-	if e.ClaimRadiusMeters > 0 {
-		if !req.HasLocation {
-			return couponpop.Errorf(couponpop.ELocationRequired, "event %d needs your location: send latitude and longitude", e.ID)
-		}
-		if d := geo.DistanceMeters(req.Latitude, req.Longitude, gate.storeLat, gate.storeLng); d > e.ClaimRadiusMeters {
-			return couponpop.Errorf(couponpop.ELocationOutOfRange, "you are %.0f m from the store; this event needs %.0f m or less", d, e.ClaimRadiusMeters)
-		}
-	}
-	return nil
+	return err
 }
 
 func (g *eventGates) get(ctx context.Context, db *DB, id int64) (*eventGate, error) {
@@ -67,8 +55,8 @@ func (g *eventGates) get(ctx context.Context, db *DB, id int64) (*eventGate, err
 	if err != nil {
 		return nil, err
 	}
-	gate = &eventGate{event: e, soldOut: e.IssuedCount >= e.TotalCount, loadedAt: time.Now()}
-	if err := db.read.QueryRowContext(ctx, `SELECT latitude, longitude FROM stores WHERE id = ?`, e.StoreID).Scan(&gate.storeLat, &gate.storeLng); err != nil {
+	gate = &eventGate{event: e, loadedAt: time.Now()}
+	if gate.storeAt, err = storeLocation(ctx, db.read, e.StoreID); err != nil {
 		return nil, fmt.Errorf("store of event %d: %w", id, err)
 	}
 	g.mu.Lock()
@@ -84,9 +72,9 @@ func (g *eventGates) markSoldOut(id int64) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if gate := g.gates[id]; gate != nil {
-		copy := *gate
-		copy.soldOut = true
-		g.gates[id] = &copy
+		e := *gate.event
+		e.IssuedCount = max(e.IssuedCount, e.TotalCount)
+		g.gates[id] = &eventGate{event: &e, storeAt: gate.storeAt, loadedAt: gate.loadedAt}
 	}
 }
 
@@ -95,4 +83,11 @@ func (db *DB) forgetEvent(id int64) {
 	db.gates.mu.Lock()
 	delete(db.gates.gates, id)
 	db.gates.mu.Unlock()
+}
+
+// storeLocation returns where a store is.
+func storeLocation(ctx context.Context, q queryRower, storeID int64) (couponpop.LatLng, error) {
+	var at couponpop.LatLng
+	err := q.QueryRowContext(ctx, `SELECT latitude, longitude FROM stores WHERE id = ?`, storeID).Scan(&at.Lat, &at.Lng)
+	return at, err
 }

@@ -53,15 +53,30 @@ func (db *DB) member(ctx context.Context, query string, arg any) (*couponpop.Mem
 
 // UpdateMember writes the profile fields of m (username, phone, password hash).
 func (db *DB) UpdateMember(ctx context.Context, m *couponpop.Member) error {
+	_, err := db.update(ctx, func(tx *Tx) error { return tx.updateMember(ctx, m) })
+	return err
+}
+
+// UpdateMemberPassword writes the profile fields of m, whose password hash
+// changed, and ends every other session of the member: all but the
+// session family keep.
+func (db *DB) UpdateMemberPassword(ctx context.Context, m *couponpop.Member, keep string) error {
 	_, err := db.update(ctx, func(tx *Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE members SET username = ?, phone_number = ?, password_hash = ?, updated_at = ?
-			WHERE id = ? AND deleted_at IS NULL`, m.Username, m.PhoneNumber, m.PasswordHash, millis(tx.now), m.ID)
-		return notFoundIfNone(res, err, couponpop.EMemberNotFound, "member not found")
+		if err := tx.updateMember(ctx, m); err != nil {
+			return err
+		}
+		return tx.endOtherSessions(ctx, m.ID, keep)
 	})
 	return err
 }
 
-// DeleteMember soft-deletes a member and revokes their refresh tokens.
+func (tx *Tx) updateMember(ctx context.Context, m *couponpop.Member) error {
+	res, err := tx.ExecContext(ctx, `UPDATE members SET username = ?, phone_number = ?, password_hash = ?, updated_at = ?
+		WHERE id = ? AND deleted_at IS NULL`, m.Username, m.PhoneNumber, m.PasswordHash, millis(tx.now), m.ID)
+	return notFoundIfNone(res, err, couponpop.EMemberNotFound, "member not found")
+}
+
+// DeleteMember soft-deletes a member and ends every session of theirs.
 func (db *DB) DeleteMember(ctx context.Context, id int64) error {
 	_, err := db.update(ctx, func(tx *Tx) error {
 		now := millis(tx.now)
@@ -69,8 +84,7 @@ func (db *DB) DeleteMember(ctx context.Context, id int64) error {
 		if err := notFoundIfNone(res, err, couponpop.EMemberNotFound, "member not found"); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE refresh_tokens SET revoked_at = ? WHERE member_id = ? AND revoked_at IS NULL`, now, id)
-		return err
+		return tx.endAllSessions(ctx, id)
 	})
 	return err
 }

@@ -349,11 +349,7 @@ func BenchmarkNearby(b *testing.B) {
 // its new listing in the next one (the listing cache follows writes).
 func TestNearby_SeesStoreUpdates(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), store.FileName(1)), 1, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openShard(t, 1)
 	st := loadStores(t, db, [][2]float64{{37.5572, 126.9245}})[0]
 	q := store.NearbyQuery{Latitude: 37.5572, Longitude: 126.9245, RadiusMeters: 100, Limit: 10}
 	if got, err := db.Nearby(ctx, q); err != nil || len(got) != 1 {

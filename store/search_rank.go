@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/couponpop/couponpop/search"
 )
@@ -139,7 +138,7 @@ func (db *DB) rankExpr(ctx context.Context, fts string) (string, []any, error) {
 // with 카페 in the name and the description; for 편의점, in no name and
 // every convenience store's category words, it reads the first 20 rows.
 func (db *DB) tieredRows(ctx context.Context, query, fts string, args []any, limit int) (_ []search.Scored, ok bool, err error) {
-	if !rankFunction() || !tiers || strings.Contains(query, " AND ") {
+	if !rankFunction() || db.search.fullRanking || strings.Contains(query, " AND ") {
 		return nil, false, nil
 	}
 	phrases := search.Phrases(fts)
@@ -167,7 +166,7 @@ func (db *DB) tieredRows(ctx context.Context, query, fts string, args []any, lim
 			return nil, false, err
 		}
 		if len(rows) == limit && rows[limit-1].Score >= bound {
-			tierAnswers.Add(1)
+			db.search.tierAnswers.Add(1)
 			return rows, true, nil
 		}
 		if len(rows) > 0 || level < len(search.ImpactLevels)-1 {
@@ -185,7 +184,7 @@ func (db *DB) tieredRows(ctx context.Context, query, fts string, args []any, lim
 		if err != nil || len(rows) < limit {
 			return nil, false, err
 		}
-		tierAnswers.Add(1)
+		db.search.tierAnswers.Add(1)
 		return rows, true, nil
 	}
 	return nil, false, nil
@@ -213,13 +212,6 @@ func (db *DB) boundedRows(ctx context.Context, query string, args []any) ([]sear
 	}
 	return out, bound, nil
 }
-
-// tiers turns tieredRows on; a variable for tests, which also read
-// tierAnswers, the queries it answered.
-var (
-	tiers       = true
-	tierAnswers atomic.Int64
-)
 
 // phraseCount returns how many rows of store_fts match the phrase
 // expression expr.

@@ -18,14 +18,14 @@ import (
 // the test ends.
 func openShard(tb testing.TB, shard int) *store.DB {
 	tb.Helper()
-	return openAt(tb, filepath.Join(tb.TempDir(), store.FileName(shard)), shard)
+	return openShardAt(tb, filepath.Join(tb.TempDir(), store.FileName(shard)), shard, store.Options{})
 }
 
-// openAt opens the database of shard at path and closes it when the test
-// ends.
-func openAt(tb testing.TB, path string, shard int) *store.DB {
+// openShardAt opens the database of shard at path with opts and closes it
+// when the test ends. It is the one place the store tests open a shard.
+func openShardAt(tb testing.TB, path string, shard int, opts store.Options) *store.DB {
 	tb.Helper()
-	db, err := store.Open(context.Background(), path, shard, store.Options{})
+	db, err := store.Open(context.Background(), path, shard, opts)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -86,10 +86,7 @@ func TestOpen_MigrationsIdempotent(t *testing.T) {
 			}
 			return names
 		}
-		first, err := store.Open(ctx, path, shard, store.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		first := openShardAt(t, path, shard, store.Options{})
 		applied := countMigrations(first)
 		if len(applied) == 0 {
 			t.Fatalf("shard %d: no migration recorded", shard)
@@ -109,8 +106,8 @@ func TestOpen_MigrationsIdempotent(t *testing.T) {
 		// Open again twice (one after the other, then again while the
 		// previous handle is still open): nothing is re-applied, nothing is
 		// lost, IDs continue.
-		second := openAt(t, path, shard)
-		third := openAt(t, path, shard)
+		second := openShardAt(t, path, shard, store.Options{})
+		third := openShardAt(t, path, shard, store.Options{})
 		if got := countMigrations(third); !slices.Equal(got, applied) {
 			t.Errorf("shard %d: migrations after reopening = %v, want %v", shard, got, applied)
 		}

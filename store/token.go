@@ -10,9 +10,20 @@ import (
 )
 
 // CreateRefreshToken stores a new refresh token (by its hash) that starts
-// family.
-func (db *DB) CreateRefreshToken(ctx context.Context, hash string, memberID int64, family string, expiresAt time.Time) error {
+// family: a login's session. passwordHash is the hash the login was checked
+// against; a member who withdrew or changed password since gets
+// INVALID_CREDENTIALS, so a login racing those cannot outlive them.
+func (db *DB) CreateRefreshToken(ctx context.Context, hash string, memberID int64, passwordHash, family string, expiresAt time.Time) error {
 	_, err := db.update(ctx, func(tx *Tx) error {
+		var n int
+		err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM members WHERE id = ? AND password_hash = ? AND deleted_at IS NULL`,
+			memberID, passwordHash).Scan(&n)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return couponpop.Errorf(couponpop.EInvalidCredentials, "email or password is wrong")
+		}
 		return tx.insertRefreshToken(ctx, hash, memberID, family, expiresAt)
 	})
 	return err
@@ -25,13 +36,12 @@ func (tx *Tx) insertRefreshToken(ctx context.Context, hash string, memberID int6
 }
 
 // RotateRefreshToken spends the refresh token oldHash and stores newHash as
-// its successor in the same family, returning the member it belongs to.
-// A token spent before revokes its whole family: someone replayed it.
-func (db *DB) RotateRefreshToken(ctx context.Context, oldHash, newHash string, expiresAt time.Time) (int64, error) {
-	var memberID int64
+// its successor in the same family, returning the member and the family
+// (the session) it belongs to. A token spent before ends its whole
+// session, access tokens included: someone replayed it.
+func (db *DB) RotateRefreshToken(ctx context.Context, oldHash, newHash string, expiresAt time.Time) (memberID int64, family string, err error) {
 	var refused error
-	_, err := db.update(ctx, func(tx *Tx) error {
-		var family string
+	_, err = db.update(ctx, func(tx *Tx) error {
 		var expires int64
 		var used, revoked sql.NullInt64
 		err := tx.QueryRowContext(ctx, `SELECT r.member_id, r.family, r.expires_at, r.used_at, r.revoked_at FROM refresh_tokens r
@@ -48,8 +58,7 @@ func (db *DB) RotateRefreshToken(ctx context.Context, oldHash, newHash string, e
 			return nil
 		case used.Valid:
 			refused = couponpop.Errorf(couponpop.EInvalidToken, "refresh token already used; its session is revoked")
-			_, err := tx.ExecContext(ctx, `UPDATE refresh_tokens SET revoked_at = ? WHERE family = ? AND revoked_at IS NULL`, millis(tx.now), family)
-			return err
+			return tx.endSessions(ctx, memberID, []string{family})
 		case expires <= millis(tx.now):
 			refused = couponpop.Errorf(couponpop.EExpiredToken, "refresh token expired")
 			return nil
@@ -60,9 +69,12 @@ func (db *DB) RotateRefreshToken(ctx context.Context, oldHash, newHash string, e
 		return tx.insertRefreshToken(ctx, newHash, memberID, family, expiresAt)
 	})
 	if err != nil {
-		return 0, err
+		return 0, "", err
 	}
-	return memberID, refused
+	if refused != nil {
+		return 0, "", refused
+	}
+	return memberID, family, nil
 }
 
 // RevokeRefreshFamily revokes every refresh token of the family that hash

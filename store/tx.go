@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"fmt"
 	"time"
 )
@@ -28,17 +27,21 @@ func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) (Position, erro
 		return 0, fmt.Errorf("begin: %w", err)
 	}
 	tx := &Tx{Tx: sqlTx, db: db, now: db.now()}
-	pos, err := inTx(ctx, sqlTx, sqlQuerier{sqlTx}, func() error { return fn(tx) })
+	pos, err := inTx(ctx, sqlTx, nil, func() error { return fn(tx) })
 	if err == nil {
 		db.checkpoints.committed()
 	}
 	return pos, err
 }
 
-// inTx runs fn in the begun transaction tx (a *sql.Tx, or the claim
-// writer's driver transaction, q being where its queries run), advances
-// the commit position and commits; on any error it rolls back.
-func inTx(ctx context.Context, tx driver.Tx, q rowQuerier, fn func() error) (Position, error) {
+// advancePositionSQL advances the shard's commit position by one and
+// returns it.
+const advancePositionSQL = `UPDATE position SET pos = pos + 1 WHERE id = 1 RETURNING pos`
+
+// inTx runs fn in the begun transaction tx, advances the commit position
+// (with advance, advancePositionSQL prepared, when not nil) and commits; on
+// any error it rolls back.
+func inTx(ctx context.Context, tx *sql.Tx, advance *sql.Stmt, fn func() error) (Position, error) {
 	committed := false
 	defer func() {
 		if !committed {
@@ -48,8 +51,14 @@ func inTx(ctx context.Context, tx driver.Tx, q rowQuerier, fn func() error) (Pos
 	if err := fn(); err != nil {
 		return 0, err
 	}
+	var row *sql.Row
+	if advance != nil {
+		row = tx.StmtContext(ctx, advance).QueryRowContext(ctx)
+	} else {
+		row = tx.QueryRowContext(ctx, advancePositionSQL)
+	}
 	var pos int64
-	if err := q.queryRow(ctx, `UPDATE position SET pos = pos + 1 WHERE id = 1 RETURNING pos`).Scan(&pos); err != nil {
+	if err := row.Scan(&pos); err != nil {
 		return 0, fmt.Errorf("advance position: %w", err)
 	}
 	committed = true // Commit ends the transaction even when it fails

@@ -14,7 +14,7 @@ import (
 
 func newBenchCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "bench", Short: "Load-test a running node"}
-	cmd.AddCommand(newBenchClaimsCmd(), newBenchNearbyCmd())
+	cmd.AddCommand(newBenchClaimsCmd(), newBenchNearbyCmd(), newBenchLiveCmd())
 	return cmd
 }
 
@@ -85,7 +85,7 @@ func parseCircle(s string) (bench.Circle, error) {
 
 func newBenchClaimsCmd() *cobra.Command {
 	cfg := bench.ClaimsConfig{Clients: 1000, Duration: 10 * time.Second, OpenRate: 6000}
-	var url, secret, dataDir, scenarios string
+	var url, secret, adminTok, dataDir, scenarios string
 	cmd := &cobra.Command{
 		Use:   "claims",
 		Short: "Run the claim scenarios (lock, spike, ramp, healthz, throughput, open) against a running node",
@@ -106,6 +106,7 @@ coupon rows.`,
 				return err
 			}
 			cfg.JWTSecret = key
+			cfg.AdminToken = benchAdminToken(adminTok, dataDir)
 			results, err := bench.Claims(cmd.Context(), cfg)
 			bench.WriteTable(cmd.OutOrStdout(), results...)
 			if err != nil {
@@ -117,7 +118,8 @@ coupon rows.`,
 	f := cmd.Flags()
 	f.StringVar(&url, "url", "http://127.0.0.1:8080", "the node to load")
 	f.StringVar(&secret, "jwt-secret", os.Getenv("COUPONPOP_JWT_SECRET"), "the node's JWT secret (default: read from --data)")
-	f.StringVar(&dataDir, "data", "./data", "the node's data dir, for its JWT secret and the coupon-row check")
+	f.StringVar(&dataDir, "data", "./data", "the node's data dir, for its JWT secret, admin token and the coupon-row check")
+	f.StringVar(&adminTok, "admin-token", os.Getenv("COUPONPOP_ADMIN_TOKEN"), "the node's admin token, to read its /metrics (default: read from --data)")
 	f.StringVar(&scenarios, "scenarios", "", "comma-separated scenarios to run (default all)")
 	f.IntVar(&cfg.Clients, "clients", cfg.Clients, "concurrent clients of the throughput and healthz runs")
 	f.DurationVar(&cfg.Duration, "duration", cfg.Duration, "length of the throughput, healthz and open runs")
@@ -162,4 +164,18 @@ func checkDataDir(cmd *cobra.Command, dataDir string) error {
 		fmt.Fprintf(cmd.ErrOrStderr(), "checked %s: every event's issued count equals its coupon rows\n", path)
 	}
 	return nil
+}
+
+// benchAdminToken is the given admin token, else the one kept in dataDir
+// (a node's data dir or a cluster dir), else none: the writer table is
+// then left out.
+func benchAdminToken(token, dataDir string) string {
+	if token != "" {
+		return token
+	}
+	data, err := os.ReadFile(filepath.Join(dataDir, adminTokenFile))
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(data))
 }

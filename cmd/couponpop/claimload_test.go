@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,8 +16,9 @@ type granted struct{ member, coupon int64 }
 // claimLoad claims coupons of one event from many clients, each claim as a
 // new member, and records the claims answered 204.
 type claimLoad struct {
-	stop context.CancelFunc
-	wg   sync.WaitGroup
+	stop     context.CancelFunc
+	stopping atomic.Bool // no new claims; those in flight run to their answer
+	wg       sync.WaitGroup
 
 	mu    sync.Mutex
 	acked []granted
@@ -33,7 +35,7 @@ func startClaimLoad(t testing.TB, url string, eventID int64, clients int) *claim
 		l.wg.Add(1)
 		go func() {
 			defer l.wg.Done()
-			for ctx.Err() == nil {
+			for ctx.Err() == nil && !l.stopping.Load() {
 				l.mu.Lock()
 				member++
 				m := member
@@ -67,11 +69,13 @@ func (l *claimLoad) waitAcked(n int, within time.Duration) int {
 	}
 }
 
-// Stop ends the load, waits for every client, and returns the
-// acknowledged claims and how many were sent.
+// Stop ends the load, waits for every claim in flight to get its answer
+// (or its connection error: cancelling them could drop a 204 already on
+// the wire), and returns the acknowledged claims and how many were sent.
 func (l *claimLoad) Stop() ([]granted, int) {
-	l.stop()
+	l.stopping.Store(true)
 	l.wg.Wait()
+	l.stop()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.acked, l.sent

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/couponpop/couponpop/server"
 	"gopkg.in/yaml.v3"
 )
 
@@ -45,6 +46,29 @@ type Config struct {
 	Embedder EmbedderConfig `yaml:"embedder"`
 	// Push configures Web Push and its dispatchers (push.go).
 	Push PushConfig `yaml:"push"`
+
+	// AdminToken guards /metrics, /readyz details and /internal/ on addr
+	// (a bearer token); nodes send it to each other. Empty means one
+	// generated once and kept in the data dir (limits.go).
+	AdminToken string `yaml:"admin-token"`
+	// AdminAddr, when set, also serves those paths there without a token.
+	AdminAddr string `yaml:"admin-addr"`
+	// BodyReadTimeout cuts off a request body that has not arrived in time.
+	BodyReadTimeout time.Duration `yaml:"body-read-timeout"`
+	// RateLimits turns the limit-* keys on; they are held per node.
+	RateLimits                 bool   `yaml:"rate-limits"`
+	LimitSignupPerIP           string `yaml:"limit-signup-per-ip"`
+	LimitLoginPerIP            string `yaml:"limit-login-per-ip"`
+	LimitRefreshPerIP          string `yaml:"limit-refresh-per-ip"`
+	LimitFailedLoginPerAccount string `yaml:"limit-failed-login-per-account"`
+	LimitClaimPerMember        string `yaml:"limit-claim-per-member"`
+	// TrustedProxies are the peers (CIDRs or addresses, comma-separated)
+	// whose X-Forwarded-For names the client.
+	TrustedProxies string `yaml:"trusted-proxies"`
+	// FlyClientIP takes the client from Fly-Client-IP: set it on Fly only.
+	FlyClientIP bool `yaml:"fly-client-ip"`
+	// BcryptConcurrency bounds password hashes at once; 0: half the CPUs.
+	BcryptConcurrency int `yaml:"bcrypt-concurrency"`
 }
 
 // ShardConfig places one shard of this node.
@@ -63,18 +87,24 @@ type ShardConfig struct {
 
 // defaultConfig is the single-node default: nothing else to install.
 func defaultConfig() Config {
+	limits := server.DefaultLimits()
 	return Config{Addr: "127.0.0.1:8080", Data: "./data", LogLevel: "info", ClaimBatchMax: 512,
-		ClaimBatchWait: 100 * time.Microsecond, BackgroundCheckpoint: true, ClaimAck: "primary", Push: defaultPushConfig()}
+		ClaimBatchWait: 100 * time.Microsecond, BackgroundCheckpoint: true, ClaimAck: "primary", Push: defaultPushConfig(),
+		BodyReadTimeout: 30 * time.Second, RateLimits: true,
+		LimitSignupPerIP: limits.SignupPerIP.String(), LimitLoginPerIP: limits.LoginPerIP.String(),
+		LimitRefreshPerIP: limits.RefreshPerIP.String(), LimitFailedLoginPerAccount: limits.FailedLoginPerAccount.String(),
+		LimitClaimPerMember: limits.ClaimPerMember.String()}
 }
 
 // loadFile reads a YAML config strictly: an unknown key is an error that
-// names it.
+// names it. ${NAME} is replaced from the environment first (expandEnv); any
+// other '$' is kept.
 func (c *Config) loadFile(path string) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return fmt.Errorf("read config: %w", err)
 	}
-	dec := yaml.NewDecoder(strings.NewReader(os.ExpandEnv(string(data))))
+	dec := yaml.NewDecoder(strings.NewReader(expandEnv(string(data), os.Getenv)))
 	dec.KnownFields(true)
 	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
 		return fmt.Errorf("config %s: %w", path, err)
@@ -163,6 +193,9 @@ func (c *Config) Validate() error {
 		return err
 	}
 	if err := c.Push.validate(); err != nil {
+		return err
+	}
+	if err := c.validateLimits(); err != nil {
 		return err
 	}
 	switch c.LogLevel {

@@ -104,7 +104,7 @@ func TestLiteFS_Failover(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("node1 rejoined in %s", time.Since(start).Round(time.Millisecond))
-	_, role, err := position(ctx, c.url("node1"), claimShard)
+	_, role, err := c.position(ctx, c.url("node1"), claimShard)
 	if err != nil || role != "replica" {
 		t.Fatalf("node1 after rejoining: role %q (%v), want replica", role, err)
 	}

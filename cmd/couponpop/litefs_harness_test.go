@@ -46,8 +46,9 @@ func requireFUSE(t *testing.T) {
 // testCluster is a running local cluster of this test.
 type testCluster struct {
 	*cluster.Cluster
-	t      *testing.T
-	secret []byte
+	t          *testing.T
+	secret     []byte
+	adminToken string // /readyz details and /metrics need it
 }
 
 // upCluster starts nodes nodes holding shard 0 and claimShard (every
@@ -93,7 +94,11 @@ func upCluster(t *testing.T, nodes int, consul *cluster.ConsulLease, env ...stri
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testCluster{Cluster: c, t: t, secret: []byte(secret)}
+	adminToken, err := c.AdminToken()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &testCluster{Cluster: c, t: t, secret: []byte(secret), adminToken: adminToken}
 }
 
 // dumpLogs logs the tail of every app and LiteFS log of c.
@@ -294,11 +299,12 @@ type shardStatus struct {
 }
 
 // readyz returns a node's /readyz shards, and its status code.
-func readyz(ctx context.Context, url string) (int, []shardStatus, error) {
+func (c *testCluster) readyz(ctx context.Context, url string) (int, []shardStatus, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url+"/readyz", nil)
 	if err != nil {
 		return 0, nil, err
 	}
+	req.Header.Set("Authorization", "Bearer "+c.adminToken)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return 0, nil, err
@@ -314,8 +320,8 @@ func readyz(ctx context.Context, url string) (int, []shardStatus, error) {
 }
 
 // position returns the shard position a node has applied, from /readyz.
-func position(ctx context.Context, url string, shard int) (uint64, string, error) {
-	_, shards, err := readyz(ctx, url)
+func (c *testCluster) position(ctx context.Context, url string, shard int) (uint64, string, error) {
+	_, shards, err := c.readyz(ctx, url)
 	if err != nil {
 		return 0, "", err
 	}
@@ -345,7 +351,7 @@ func (c *testCluster) waitConverged(shard int, atLeast uint64, timeout time.Dura
 		positions := map[string]uint64{}
 		primaries, err := 0, error(nil)
 		for _, n := range c.Nodes {
-			pos, role, perr := position(ctx, n.URL, shard)
+			pos, role, perr := c.position(ctx, n.URL, shard)
 			if perr != nil {
 				err = perr
 				break

@@ -37,14 +37,14 @@ func TestLiteFS_ClaimOnReplica(t *testing.T) {
 		if !strings.Contains(string(resp.Body), `"id":`+strconv.FormatInt(a.CouponID, 10)) {
 			t.Fatalf("read on %s = %s", replica, resp.Body)
 		}
-		pos, role, err := position(ctx, c.url(replica), claimShard)
+		pos, role, err := c.position(ctx, c.url(replica), claimShard)
 		if err != nil || role != "replica" || pos < a.Position {
 			t.Fatalf("%s: role %q position %d (%v), want a replica at >= %d", replica, role, pos, err, a.Position)
 		}
 	}
 
 	// The replica counted the forwarded writes and reports its lag.
-	body := get(t, c.url("node2")+"/metrics")
+	body := getAdmin(t, c.url("node2")+"/metrics", c.adminToken)
 	const forwards = `couponpop_forwarded_requests_total{reason="write"} `
 	if !strings.Contains(body, forwards) || strings.Contains(body, forwards+"0\n") {
 		t.Errorf("node2 /metrics shows no forwarded request:\n%s", body)
@@ -52,7 +52,7 @@ func TestLiteFS_ClaimOnReplica(t *testing.T) {
 	if !strings.Contains(body, `couponpop_replication_lag_seconds{shard="1"}`) {
 		t.Errorf("node2 /metrics shows no replication lag of shard 1:\n%s", body)
 	}
-	code, shards, err := readyz(ctx, c.url("node2"))
+	code, shards, err := c.readyz(ctx, c.url("node2"))
 	if err != nil || code != http.StatusOK {
 		t.Fatalf("node2 /readyz = %d, %v", code, err)
 	}
@@ -174,6 +174,18 @@ func get(t *testing.T, url string) string {
 	defer cancel()
 	cl := client.New(url)
 	resp, err := cl.Do(ctx, "GET", "", nil, nil)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	return string(resp.Body)
+}
+
+// getAdmin returns the body of an admin path (the admin token as bearer).
+func getAdmin(t *testing.T, url, adminToken string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	resp, err := client.New(url).WithToken(adminToken).Do(ctx, "GET", "", nil, nil)
 	if err != nil {
 		t.Fatalf("GET %s: %v", url, err)
 	}

@@ -1,5 +1,6 @@
 // Command couponpop runs and operates CouponPop: the API server, local
-// clusters, jobs and benchmarks. See README.md.
+// clusters, jobs and benchmarks, and the merchant's campaign CLI and
+// dashboard. See README.md.
 package main
 
 import (
@@ -14,7 +15,8 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := newRootCmd().ExecuteContext(ctx); err != nil {
-		fmt.Fprintln(os.Stderr, "couponpop:", err)
-		os.Exit(1)
+		fmt.Fprintln(os.Stderr, "couponpop:", errorLine(err))
+		stop()
+		os.Exit(exitCode(err))
 	}
 }

@@ -32,7 +32,8 @@ type node struct {
 	shards   *server.Shards
 	server   *server.Server
 	listener net.Listener
-	push     nodePush // Web Push keys, sender, dispatchers (push.go)
+	push     nodePush     // Web Push keys, sender, dispatchers (push.go)
+	adminLn  net.Listener // admin-addr, if set
 
 	ctx    context.Context // ends when Close is called or a part fails
 	cancel context.CancelFunc
@@ -48,7 +49,7 @@ func newNode(cfg Config, log *slog.Logger) *node {
 func (n *node) Open(ctx context.Context) error {
 	ctx, n.cancel = context.WithCancel(ctx)
 	n.group, n.ctx = errgroup.WithContext(ctx)
-	for _, step := range []func() error{n.initMetrics, n.initPlan, n.initShards, n.initDemo, n.initPush, n.initServer, n.initListener} {
+	for _, step := range []func() error{n.initMetrics, n.initPlan, n.initAdminToken, n.initShards, n.initDemo, n.initPush, n.initServer, n.initListener} {
 		if err := step(); err != nil {
 			return err
 		}
@@ -57,6 +58,9 @@ func (n *node) Open(ctx context.Context) error {
 	n.group.Go(func() error { return n.server.FollowRevocations(n.ctx) })
 	n.startDispatchers()
 	n.group.Go(func() error { return n.server.Serve(n.ctx, n.listener) })
+	if n.adminLn != nil {
+		n.group.Go(func() error { return n.server.ServeAdmin(n.ctx, n.adminLn) })
+	}
 	return nil
 }
 
@@ -148,9 +152,14 @@ func (n *node) initServer() error {
 	if err != nil {
 		return err
 	}
+	limits, err := n.cfg.serverLimits()
+	if err != nil {
+		return err
+	}
 	cfg := server.Config{JWTSecret: secret, Logger: n.log, AdvertiseURL: n.cfg.AdvertiseURL, Embedder: n.cfg.searchEmbedder(),
-		Metrics: n.metrics, Gatherer: n.registry, PushPublicKey: n.push.keys.Public, PushAllow: &n.push.allow,
-		PushSender: n.push.sender}
+		Metrics: n.metrics, Gatherer: n.registry,
+		AdminToken: n.cfg.AdminToken, Limits: limits, BodyReadTimeout: n.cfg.BodyReadTimeout, BcryptConcurrency: n.cfg.BcryptConcurrency,
+		PushPublicKey: n.push.keys.Public, PushAllow: &n.push.allow, PushSender: n.push.sender}
 	if n.roles != nil {
 		cfg.Roles = n.roles
 	}
@@ -164,6 +173,23 @@ func (n *node) initListener() error {
 		return fmt.Errorf("listen on %s: %w", n.cfg.Addr, err)
 	}
 	n.listener = ln
+	if n.cfg.AdminAddr != "" {
+		if n.adminLn, err = net.Listen("tcp", n.cfg.AdminAddr); err != nil {
+			ln.Close()
+			return fmt.Errorf("listen on admin-addr %s: %w", n.cfg.AdminAddr, err)
+		}
+	}
+	return nil
+}
+
+// initAdminToken settles the admin token before the shards open: their
+// replica confirmers send it.
+func (n *node) initAdminToken() error {
+	token, err := adminToken(n.cfg)
+	if err != nil {
+		return err
+	}
+	n.cfg.AdminToken = token
 	return nil
 }
 

@@ -111,16 +111,15 @@ func openOnMount(ctx context.Context, cfg Config, sc ShardConfig, tracker *shard
 			return nil, fmt.Errorf("waiting for the primary to create %s: %w", path, err)
 		}
 	}
-	db, err := store.Open(ctx, path, sc.ID, store.Options{Replica: !role.IsPrimary, Search: cfg.searchOptions()})
+	claims := store.ClaimOptions{BatchMax: cfg.ClaimBatchMax, BatchWait: cfg.ClaimBatchWait, Observe: metrics.ClaimObserver(sc.ID)}
+	if cfg.ClaimAck == "replica" {
+		claims.Confirm = server.ReplicaConfirmer(sc.ID, sc.Peers, cfg.AdminToken)
+	}
+	db, err := store.Open(ctx, path, sc.ID, store.Options{Replica: !role.IsPrimary, Search: cfg.searchOptions(), Claims: claims})
 	if err != nil {
 		return nil, err
 	}
 	tracker.prepared.Store(role.IsPrimary)
-	opts := store.ClaimOptions{BatchMax: cfg.ClaimBatchMax, BatchWait: cfg.ClaimBatchWait, Observe: metrics.ClaimObserver(sc.ID)}
-	if cfg.ClaimAck == "replica" {
-		opts.Confirm = server.ReplicaConfirmer(sc.ID, sc.Peers)
-	}
-	db.SetClaimOptions(opts)
 	return db, nil
 }
 

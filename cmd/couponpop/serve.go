@@ -51,6 +51,7 @@ func newServeCmd() *cobra.Command {
 	f.DurationVar(&cfg.ClaimBatchWait, "claim-batch-wait", cfg.ClaimBatchWait, "how long a claim batch waits to fill while claims arrive together; a lone claim commits at once (env COUPONPOP_CLAIM_BATCH_WAIT)")
 	f.BoolVar(&cfg.BackgroundCheckpoint, "background-checkpoint", cfg.BackgroundCheckpoint, "checkpoint the WAL on a connection of its own once it holds 1,000 pages, not in the claim writer's commits, so no claim waits behind a checkpoint (plain files; env COUPONPOP_BACKGROUND_CHECKPOINT)")
 	f.StringVar(&cfg.ClaimAck, "claim-ack", cfg.ClaimAck, "answer a claim once committed on the primary, or once a replica has it too: primary|replica (env COUPONPOP_CLAIM_ACK)")
+	addLimitFlags(f, &cfg)
 	return cmd
 }
 
@@ -103,7 +104,7 @@ func tuneRuntime(log *slog.Logger) {
 	if os.Getenv("GOGC") == "" {
 		// The server's live heap is small and short-lived garbage is most of
 		// what it allocates: collecting at 5× the live heap instead of 2×
-		// gave ~8% more claims/s (BENCHMARKS.md). GOGC overrides it.
+		// gave ~8% more claims/s (docs/benchmarks-history.md). GOGC overrides it.
 		debug.SetGCPercent(400)
 	}
 	if os.Getenv("GOMAXPROCS") == "" {
@@ -111,7 +112,7 @@ func tuneRuntime(log *slog.Logger) {
 		// one waits for a free P: with twice as many Ps as CPUs, the claim
 		// writer and the readers find one, and the OS shares the CPUs among
 		// the threads. On 2 CPUs: 4–26% more claims/s and half the nearby
-		// p99 (BENCHMARKS.md, "GOMAXPROCS"). GOMAXPROCS overrides it.
+		// p99 (docs/benchmarks-history.md, "GOMAXPROCS"). GOMAXPROCS overrides it.
 		runtime.GOMAXPROCS(2 * runtime.GOMAXPROCS(0))
 	}
 	log.Info("go runtime", "gomaxprocs", runtime.GOMAXPROCS(0), "cpus", runtime.NumCPU())
@@ -168,28 +169,15 @@ func openDataDir(cmd *cobra.Command, configPath string, fromFlags Config) (*serv
 // openShards opens shard 0 and every district shard of the map as plain
 // files under the data dir; their claim writers report to metrics, if any.
 func openShards(ctx context.Context, cfg Config, m *geo.ShardMap, metrics *server.Metrics) (*server.Shards, error) {
-	open := func(shard int) (*store.DB, error) {
-		db, err := store.Open(ctx, filepath.Join(cfg.Data, store.FileName(shard)), shard, store.Options{Search: cfg.searchOptions(), BackgroundCheckpoint: cfg.BackgroundCheckpoint})
-		if err == nil {
-			db.SetClaimOptions(store.ClaimOptions{BatchMax: cfg.ClaimBatchMax, BatchWait: cfg.ClaimBatchWait,
-				Observe: metrics.ClaimObserver(shard)})
-		}
-		return db, err
-	}
-	shards := &server.Shards{Map: m, District: map[int]*store.DB{}}
-	var err error
-	if shards.Global, err = open(store.GlobalShard); err != nil {
+	opened, err := store.OpenShards(ctx, cfg.Data, m.Shards(), func(shard int) store.Options {
+		return store.Options{Search: cfg.searchOptions(), BackgroundCheckpoint: cfg.BackgroundCheckpoint,
+			Claims: store.ClaimOptions{BatchMax: cfg.ClaimBatchMax, BatchWait: cfg.ClaimBatchWait,
+				Observe: metrics.ClaimObserver(shard)}}
+	})
+	if err != nil {
 		return nil, err
 	}
-	for _, n := range m.Shards() {
-		db, err := open(n)
-		if err != nil {
-			shards.Close()
-			return nil, err
-		}
-		shards.District[n] = db
-	}
-	return shards, nil
+	return &server.Shards{Map: m, Global: opened.Global, District: opened.District}, nil
 }
 
 // jwtSecret returns the configured secret, else the one kept in the data

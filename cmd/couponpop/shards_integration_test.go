@@ -116,7 +116,7 @@ func eventually(t *testing.T, what string, check func() error) {
 func (sc *shardCluster) signup(ctx context.Context, via, memberType string) string {
 	sc.t.Helper()
 	email := fmt.Sprintf("%s-%d@example.com", strings.ToLower(memberType), time.Now().UnixNano())
-	if _, err := sc.client(via, "").Signup(ctx, client.Signup{Email: email, Username: "샤드 " + memberType,
+	if _, err := sc.client(via, "").Signup(ctx, client.Signup{Email: email, Username: "샤드" + memberType,
 		Password: "Passw0rd!", ConfirmPassword: "Passw0rd!", PhoneNumber: "01012345678", MemberType: memberType}); err != nil {
 		sc.t.Fatalf("signup via %s: %v", via, err)
 	}

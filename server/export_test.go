@@ -1,0 +1,18 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+)
+
+// Routes lists the server's routes as "METHOD /pattern", for tests that
+// must cover every route.
+func Routes(s *Server) ([]string, error) {
+	var out []string
+	err := chi.Walk(s.handler.(chi.Routes), func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		out = append(out, method+" "+route)
+		return nil
+	})
+	return out, err
+}

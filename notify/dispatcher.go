@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/couponpop/couponpop"
@@ -37,12 +38,28 @@ type Config struct {
 	Subscriptions Subscriptions
 	Sender        *push.Sender
 	Backoff       push.Backoff // zero → push.DefaultBackoff()
-	Concurrency   int          // sends in flight; 0 → 8
-	Poll          time.Duration
-	Batch         int                  // outbox rows read at a time; 0 → 256
-	Observe       func(outcome string) // counts each attempt's outcome; may be nil
-	Logger        *slog.Logger
-	Now           func() time.Time
+	// Concurrency bounds the sends in flight or finished but not yet
+	// recorded: what a crash can repeat. 0 → 64.
+	Concurrency int
+	// Claims first: while the shard's claim writer takes more than
+	// BusyClaimsPerSecond claims (0 → 500), at most BusyConcurrency sends
+	// (0 → 4) are in flight, so that pushes (which can wait seconds) take
+	// little CPU from claims (which a customer waits on). -1 turns it off.
+	BusyClaimsPerSecond int
+	BusyConcurrency     int
+	// The outbox is read again after a commit on the shard (NextCommit),
+	// at most every ScanEvery (0 → 50 ms), and at least every Poll (0 → 1
+	// s: retries falling due, writes this process did not make).
+	ScanEvery time.Duration
+	Poll      time.Duration
+	// CommitEvery spaces the dispatcher's own write transactions (0 → 50
+	// ms): each records every send finished since the last one, so that
+	// they take the shard's single writer from the claim writer rarely.
+	CommitEvery time.Duration
+	Batch       int                  // outbox rows read at a time; 0 → 256
+	Observe     func(outcome string) // counts each attempt's outcome; may be nil
+	Logger      *slog.Logger
+	Now         func() time.Time
 }
 
 // Dispatcher drains one shard's outbox.
@@ -60,10 +77,22 @@ func New(cfg Config) (*Dispatcher, error) {
 		cfg.Backoff = push.DefaultBackoff()
 	}
 	if cfg.Concurrency <= 0 {
-		cfg.Concurrency = 8
+		cfg.Concurrency = 64
+	}
+	if cfg.BusyClaimsPerSecond == 0 {
+		cfg.BusyClaimsPerSecond = 500
+	}
+	if cfg.BusyConcurrency <= 0 {
+		cfg.BusyConcurrency = min(4, cfg.Concurrency)
+	}
+	if cfg.ScanEvery <= 0 {
+		cfg.ScanEvery = 50 * time.Millisecond
 	}
 	if cfg.Poll <= 0 {
-		cfg.Poll = 200 * time.Millisecond
+		cfg.Poll = time.Second
+	}
+	if cfg.CommitEvery <= 0 {
+		cfg.CommitEvery = 50 * time.Millisecond
 	}
 	if cfg.Batch <= 0 {
 		cfg.Batch = 256
@@ -133,6 +162,28 @@ type run struct {
 	inflight map[string]bool // retry-queue sends in flight, by trace id + endpoint
 
 	committed chan struct{} // closed when commitLoop returns
+
+	held atomic.Int64 // slots taken
+	// The claim rate seen by claimsFlowing, sampled by feed.
+	sampledAt     time.Time
+	sampledClaims int64
+	flowing       bool
+}
+
+// claimsFlowing reports whether the shard's claim writer took more than
+// BusyClaimsPerSecond claims over the last sample (100 ms or more).
+func (r *run) claimsFlowing() bool {
+	d := r.d
+	if d.cfg.BusyClaimsPerSecond < 0 {
+		return false
+	}
+	now := time.Now()
+	if elapsed := now.Sub(r.sampledAt); elapsed >= 100*time.Millisecond {
+		_, claims := d.cfg.Shard.ClaimStats()
+		r.flowing = !r.sampledAt.IsZero() && float64(claims-r.sampledClaims) > float64(d.cfg.BusyClaimsPerSecond)*elapsed.Seconds()
+		r.sampledAt, r.sampledClaims = now, claims
+	}
+	return r.flowing
 }
 
 // feed reads the outbox from the cursor and the due retries, and starts
@@ -147,6 +198,8 @@ func (r *run) feed(ctx context.Context) error {
 		after, err = d.cfg.Shard.PushCursor(ctx)
 	}
 	for ctx.Err() == nil {
+		scanned := time.Now()
+		wake := d.cfg.Shard.NextCommit() // before reading: no commit is missed
 		rows, err := d.cfg.Shard.UnsentOutbox(ctx, after, d.cfg.Batch)
 		if err != nil {
 			d.warn(ctx, "read outbox", err)
@@ -163,11 +216,30 @@ func (r *run) feed(ctx context.Context) error {
 		if err != nil {
 			d.warn(ctx, "retries", err)
 		}
-		if len(rows) < d.cfg.Batch && retries == 0 && !sleep(ctx, d.cfg.Poll) {
+		if len(rows) == d.cfg.Batch || retries > 0 {
+			continue // more to read
+		}
+		if !r.waitCommit(ctx, wake, scanned) {
 			return nil
 		}
 	}
 	return nil
+}
+
+// waitCommit waits for a commit on the shard (or Poll), then until
+// ScanEvery has passed since the last scan began, so that a stream of
+// commits costs one outbox read per ScanEvery. It reports false once ctx
+// ends.
+func (r *run) waitCommit(ctx context.Context, wake <-chan struct{}, scanned time.Time) bool {
+	t := time.NewTimer(r.d.cfg.Poll)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-wake:
+	case <-t.C:
+	}
+	return sleep(ctx, time.Until(scanned.Add(r.d.cfg.ScanEvery)))
 }
 
 func (d *Dispatcher) warn(ctx context.Context, what string, err error) {
@@ -265,10 +337,17 @@ func (r *run) dispatchRetries(ctx context.Context, names *nameCache) (int, error
 	return started, nil
 }
 
-// start takes a slot and sends j in its own goroutine.
+// start takes a slot (only one of BusyConcurrency while claims flow) and
+// sends j in its own goroutine.
 func (r *run) start(ctx context.Context, j *job) error {
+	for r.held.Load() >= int64(r.d.cfg.BusyConcurrency) && r.claimsFlowing() {
+		if !sleep(ctx, 10*time.Millisecond) {
+			return ctx.Err()
+		}
+	}
 	select {
 	case r.sem <- struct{}{}:
+		r.held.Add(1)
 	case <-ctx.Done():
 		return ctx.Err()
 	}
@@ -277,15 +356,21 @@ func (r *run) start(ctx context.Context, j *job) error {
 		defer r.sends.Done()
 		res := r.d.cfg.Sender.Send(ctx, j.sub, j.push)
 		if ctx.Err() != nil {
-			<-r.sem // stopping: the result is not recorded (an in-flight repeat)
+			r.release() // stopping: the result is not recorded (an in-flight repeat)
 			return
 		}
 		out := r.outcome(ctx, j, res)
 		if r.put(ctx, result{job: j, msg: j.msg, attempt: out, slot: true}) != nil {
-			<-r.sem
+			r.release()
 		}
 	}()
 	return nil
+}
+
+// release frees a slot.
+func (r *run) release() {
+	r.held.Add(-1)
+	<-r.sem
 }
 
 // outcome turns a send's result into the attempt to record; a Gone
@@ -332,11 +417,13 @@ func (r *run) put(ctx context.Context, res result) error {
 	}
 }
 
-// commitLoop records finished sends in batches (whatever has finished while
-// the last commit ran) and only then frees their slots.
+// commitLoop records finished sends in batches, one transaction at most
+// every CommitEvery with whatever finished meanwhile, and only then frees
+// their slots.
 func (r *run) commitLoop(ctx context.Context) {
 	defer close(r.committed)
 	d := r.d
+	var last time.Time // the last commit
 	for {
 		var batch []result
 		select {
@@ -345,15 +432,11 @@ func (r *run) commitLoop(ctx context.Context) {
 		case res := <-r.results:
 			batch = append(batch, res)
 		}
-	drain:
-		for len(batch) < 4*d.cfg.Concurrency {
-			select {
-			case res := <-r.results:
-				batch = append(batch, res)
-			default:
-				break drain
-			}
+		batch, ok := r.collect(ctx, batch, last.Add(d.cfg.CommitEvery))
+		if !ok {
+			return // not recorded: these sends are the in-flight repeats
 		}
+		last = time.Now()
 		var c store.PushCommit
 		for _, res := range batch {
 			if res.job != nil {
@@ -388,7 +471,31 @@ func (r *run) commitLoop(ctx context.Context) {
 				}
 			}
 			if res.slot {
-				<-r.sem
+				r.release()
+			}
+		}
+	}
+}
+
+// collect adds the results that finish until the time until to batch,
+// then whatever else is there. It reports false once ctx ends.
+func (r *run) collect(ctx context.Context, batch []result, until time.Time) ([]result, bool) {
+	t := time.NewTimer(time.Until(until))
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return batch, false
+		case res := <-r.results:
+			batch = append(batch, res)
+		case <-t.C:
+			for {
+				select {
+				case res := <-r.results:
+					batch = append(batch, res)
+				default:
+					return batch, true
+				}
 			}
 		}
 	}

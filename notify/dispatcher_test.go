@@ -35,10 +35,16 @@ type fixture struct {
 
 func newFixture(t testing.TB, total int) *fixture {
 	t.Helper()
+	return newFixtureWith(t, total, store.Options{})
+}
+
+// newFixtureWith opens the files with opts.
+func newFixtureWith(t testing.TB, total int, opts store.Options) *fixture {
+	t.Helper()
 	ctx := context.Background()
 	f := &fixture{t: t, dir: t.TempDir(), svc: pushtest.NewServer(t)}
-	f.global = f.open(store.GlobalShard)
-	f.shard = f.open(districtShard)
+	f.global = f.open(store.GlobalShard, opts)
+	f.shard = f.open(districtShard, opts)
 	t.Cleanup(func() { f.global.Close(); f.shard.Close() })
 	keys, err := push.GenerateVAPIDKeys()
 	if err != nil {
@@ -68,9 +74,9 @@ func newFixture(t testing.TB, total int) *fixture {
 	return f
 }
 
-func (f *fixture) open(shard int) *store.DB {
+func (f *fixture) open(shard int, opts store.Options) *store.DB {
 	f.t.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(f.dir, store.FileName(shard)), shard, store.Options{})
+	db, err := store.Open(context.Background(), filepath.Join(f.dir, store.FileName(shard)), shard, opts)
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -178,7 +184,12 @@ func TestDispatcher_IssuedAndUsedText(t *testing.T) {
 	if p.Title != "[망원 커피] 쿠폰이 사용되었습니다." || p.Body != "쿠폰명: 아메리카노 무료\n사용 매장: 망원 커피" {
 		t.Errorf("used push %q / %q", p.Title, p.Body)
 	}
-	hist, err := f.shard.NotificationHistoryOf(context.Background(), member)
+	var hist []store.NotificationHistory
+	var err error
+	waitFor(t, 5*time.Second, "both attempts recorded", func() bool { // committed up to CommitEvery after the send
+		hist, err = f.shard.NotificationHistoryOf(context.Background(), member)
+		return err != nil || len(hist) == 2
+	})
 	if err != nil || len(hist) != 2 || hist[0].Outcome != store.PushDelivered || hist[1].Kind != "COUPON_USED" {
 		t.Fatalf("history %+v, %v", hist, err)
 	}
@@ -291,7 +302,7 @@ func TestDispatcher_RestartLosesNone(t *testing.T) {
 	waitFor(t, 30*time.Second, "300 more deliveries", func() bool { return delivered() >= first+300 })
 	stop()
 	f.shard.Close() // the crash of a primary: the file is all that is left
-	f.shard = f.open(districtShard)
+	f.shard = f.open(districtShard, store.Options{})
 	second := delivered()
 
 	f.start(cfg)

@@ -23,14 +23,15 @@ type PushConfig struct {
 	AllowedEndpoints string `yaml:"allowed-endpoints"`
 	// Subscriber is the VAPID contact: an e-mail address or https URL.
 	Subscriber string `yaml:"subscriber"`
-	// Concurrency bounds each dispatcher's sends in flight (default 8).
+	// Concurrency bounds each dispatcher's sends in flight or not yet
+	// recorded, what a crash can repeat (default 64; 4 while claims flow).
 	Concurrency int `yaml:"concurrency"`
 	// Disabled runs no dispatcher and no push jobs on this node.
 	Disabled bool `yaml:"disabled"`
 }
 
 func defaultPushConfig() PushConfig {
-	return PushConfig{Subscriber: "ops@couponpop.com", Concurrency: 8}
+	return PushConfig{Subscriber: "ops@couponpop.com", Concurrency: 64}
 }
 
 // loadEnv applies COUPONPOP_PUSH_* (COUPONPOP_PUSH_ALLOWED_ENDPOINTS, …).

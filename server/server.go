@@ -275,6 +275,7 @@ func (s *Server) routes(metrics prometheus.Gatherer) http.Handler {
 		s.searchRoutes(r)
 		s.pushRoutes(r)
 		s.locationRoutes(r)
+		s.jobRoutes(r)
 	})
 	return r
 }

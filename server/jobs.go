@@ -2,8 +2,10 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"time"
@@ -408,4 +410,47 @@ func (s *Server) remindExpiring(ctx context.Context, db *store.DB) (int, error) 
 		}
 	}
 	return sent, nil
+}
+
+// schedulerMemberID is the member id of the scheduler's in-process ADMIN
+// token: it names no one, and the jobs do not read the caller.
+const schedulerMemberID = 1
+
+// RunJob runs job name for runDate (and hour, for the hourly push) as the
+// scheduler: through this server's own routes, with an ADMIN token minted
+// in-process, so that forwarding to shard 0's primary and the fan-out
+// behave as for `couponpop jobs run`. It returns the job's data.
+func (s *Server) RunJob(ctx context.Context, name string, runDate time.Time, hour int) (json.RawMessage, error) {
+	q := url.Values{}
+	switch name {
+	case JobUsageStats:
+		q.Set("runDate", runDate.Format(time.DateOnly))
+	case JobUsageSend:
+		q.Set("runDate", runDate.Format(time.DateOnly))
+		q.Set("targetHour", strconv.Itoa(hour))
+	case JobExpire, JobPrune:
+	default:
+		return nil, couponpop.Errorf(couponpop.EINVALID, "unknown job %q", name)
+	}
+	tok, _, err := s.tokens.NewAccessToken(&couponpop.Member{ID: schedulerMemberID, Username: "scheduler", MemberType: couponpop.MemberAdmin}, "")
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "/api/v1/jobs/"+name+"?"+q.Encode(), nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.RemoteAddr = "127.0.0.1:0"
+	rec := httptest.NewRecorder()
+	s.handler.ServeHTTP(rec, req)
+	var env struct {
+		Data  json.RawMessage `json:"data"`
+		Error errorDetail     `json:"error"`
+	}
+	_ = json.Unmarshal(rec.Body.Bytes(), &env)
+	if rec.Code != http.StatusOK {
+		return nil, fmt.Errorf("job %s: %d %s: %s", name, rec.Code, env.Error.Code, env.Error.Message)
+	}
+	return env.Data, nil
 }

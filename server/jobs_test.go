@@ -228,3 +228,34 @@ func TestJobs_FixtureThroughHTTP(t *testing.T) {
 		t.Logf("%s %02d: %q", want.RunDate, want.TargetHour, wantTitle)
 	}
 }
+
+// TestJobs_UsageStatsAcrossNodes: the job on node A reads node B's shards
+// through the fan-out; with B gone it refuses to run rather than store
+// stats from half the uses.
+func TestJobs_UsageStatsAcrossNodes(t *testing.T) {
+	a, b := startShardNodes(t)
+	admin := mintToken(t, 1, couponpop.MemberAdmin)
+	day := "2025-10-31"
+	seed := func(db *store.DB, member int64, n int) {
+		ids := seedStores(t, db, map[string]string{"1": "노량진동"})
+		raw := rawDB(t, db)
+		for i := range n {
+			at := seoulAt(t, time.DateTime, fmt.Sprintf("2025-10-%02d 15:00:00", 12+i))
+			if _, err := raw.Exec(`INSERT INTO coupon_history (coupon_id, member_id, event_id, store_id, action, at) VALUES (?, ?, 1, ?, 'USED', ?)`,
+				1000+i, member, ids["1"], at.UnixMilli()); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	seed(a.Shards.District[1], 11, 5)
+	seed(b.Shards.District[3], 12, 5)
+	r := a.do("POST", "/api/v1/jobs/coupon-usage-stats?runDate="+day, admin, nil)
+	a.expect(r, 200, "")
+	var res server.UsageStatsResult
+	r.data(t, &res)
+	if res.Rows != 2 || res.Uses != 10 {
+		t.Fatalf("%+v, want 2 rows from 10 uses on two nodes", res)
+	}
+	b.stop()
+	a.expect(a.do("POST", "/api/v1/jobs/coupon-usage-stats?runDate="+day, admin, nil), 503, couponpop.EUNAVAILABLE)
+}

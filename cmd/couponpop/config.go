@@ -46,6 +46,9 @@ type Config struct {
 	Embedder EmbedderConfig `yaml:"embedder"`
 	// Push configures Web Push and its dispatchers (push.go).
 	Push PushConfig `yaml:"push"`
+	// JobsDisabled runs no scheduled jobs on this node (scheduler.go);
+	// `couponpop jobs run` still works.
+	JobsDisabled bool `yaml:"jobs-disabled"`
 
 	// AdminToken guards /metrics, /readyz details and /internal/ on addr
 	// (a bearer token); nodes send it to each other. Empty means one

@@ -57,6 +57,7 @@ func (n *node) Open(ctx context.Context) error {
 	n.startDebugServer()
 	n.group.Go(func() error { return n.server.FollowRevocations(n.ctx) })
 	n.startDispatchers()
+	n.startScheduler()
 	n.group.Go(func() error { return n.server.Serve(n.ctx, n.listener) })
 	if n.adminLn != nil {
 		n.group.Go(func() error { return n.server.ServeAdmin(n.ctx, n.adminLn) })

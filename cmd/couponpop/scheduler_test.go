@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/couponpop/couponpop/nudge"
 	"github.com/couponpop/couponpop/server"
+	"github.com/golang-jwt/jwt/v5"
 )
 
 // fakeClock is a clock whose sleeps return at once, moving it on.
@@ -112,5 +114,35 @@ func TestScheduler_PrimaryOnlyAndOncePerRun(t *testing.T) {
 	}
 	if n, _ := count(late, server.JobUsageSend); n != 0 {
 		t.Errorf("a late start sent a stale hourly push")
+	}
+}
+
+// TestJobsRun_ThroughTheAPI: `couponpop jobs run` runs a job on a node as
+// an ADMIN, and is refused as anyone else.
+func TestJobsRun_ThroughTheAPI(t *testing.T) {
+	merchantEnv(t)
+	url := startTestNode(t)
+	t.Setenv("COUPONPOP_SERVER", url)
+	token := func(memberType string) string {
+		claims := jwt.MapClaims{"sub": "1", "username": "ops", "memberType": memberType, "tokenType": "USER", "exp": time.Now().Add(time.Hour).Unix()}
+		tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString([]byte(testJWTSecret))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	t.Setenv("COUPONPOP_TOKEN", token("ADMIN"))
+	out := mustCLI(t, "", "jobs", "run", "coupon-usage-stats", "--date", "2025-10-31")
+	var res server.UsageStatsResult
+	if err := json.Unmarshal([]byte(out), &res); err != nil || res.RunDate != "2025-10-31" || res.Rows != 0 {
+		t.Fatalf("printed %q (%v)", out, err)
+	}
+	mustCLI(t, "", "jobs", "run", "prune")
+	if r := runCLI(t, "", "jobs", "run", "coupon-usage-stats-fcm-send", "--date", "2025-10-25"); r.code == 0 || !strings.Contains(r.errOut, "--hour") {
+		t.Errorf("no --hour: exit %d, %q", r.code, r.errOut)
+	}
+	t.Setenv("COUPONPOP_TOKEN", token("CUSTOMER"))
+	if r := runCLI(t, "", "jobs", "run", "prune"); r.code == 0 || !strings.Contains(r.errOut, "ACCESS_DENIED") {
+		t.Errorf("a customer ran a job: exit %d, %q", r.code, r.errOut)
 	}
 }

@@ -139,7 +139,7 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	r := &run{d: d, sem: make(chan struct{}, d.cfg.Concurrency), results: make(chan result, d.cfg.Concurrency),
-		inflight: map[string]bool{}, committed: make(chan struct{})}
+		inflight: map[string]bool{}, recorded: map[string]int{}, committed: make(chan struct{})}
 	go r.commitLoop(ctx)
 	err := r.feed(ctx)
 	cancel()
@@ -160,6 +160,10 @@ type run struct {
 
 	mu       sync.Mutex
 	inflight map[string]bool // retry-queue sends in flight, by trace id + endpoint
+	// recorded is the last attempt committed per retried send: a read of
+	// the retry queue that began before that commit is stale and must not
+	// start the attempt again.
+	recorded map[string]int
 
 	committed chan struct{} // closed when commitLoop returns
 
@@ -296,7 +300,7 @@ func (r *run) dispatchRetries(ctx context.Context, names *nameCache) (int, error
 	for _, dp := range due {
 		key := dp.TraceID + " " + dp.Endpoint
 		r.mu.Lock()
-		busy := r.inflight[key]
+		busy := r.inflight[key] || dp.Attempts < r.recorded[key]
 		r.mu.Unlock()
 		if busy {
 			continue
@@ -464,9 +468,11 @@ func (r *run) commitLoop(ctx context.Context) {
 		for _, res := range batch {
 			if res.job != nil {
 				d.cfg.Observe(res.attempt.State)
-				if res.job.retry {
+				if res.job.retry || res.attempt.State == store.PushRetry {
+					key := res.job.msg.row.TraceID + " " + res.job.sub.Endpoint
 					r.mu.Lock()
-					delete(r.inflight, res.job.msg.row.TraceID+" "+res.job.sub.Endpoint)
+					delete(r.inflight, key)
+					r.recorded[key] = res.job.attempt
 					r.mu.Unlock()
 				}
 			}

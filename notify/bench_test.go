@@ -21,6 +21,7 @@ import (
 var (
 	benchPhase = flag.Duration("push.phase", 3*time.Second, "BenchmarkClaimsWithDispatcher: length of each claim phase")
 	benchConc  = flag.Int("push.concurrency", 0, "BenchmarkClaimsWithDispatcher: the dispatcher's concurrency (0: its default; -1: never start it, to see the noise)")
+	benchBusy  = flag.Int("push.busy", 0, "BenchmarkClaimsWithDispatcher: the dispatcher's BusyConcurrency (0: its default)")
 	benchDrain = flag.Bool("push.drain", false, "BenchmarkClaimsWithDispatcher: also time draining the backlog alone")
 )
 
@@ -103,7 +104,7 @@ func BenchmarkClaimsWithDispatcher(b *testing.B) {
 	onPhase := func() float64 {
 		stopD := func() {}
 		if *benchConc >= 0 {
-			stopD = f.start(notify.Config{Concurrency: *benchConc})
+			stopD = f.start(notify.Config{Concurrency: *benchConc, BusyConcurrency: *benchBusy})
 		}
 		before := len(f.svc.Delivered())
 		start := time.Now()

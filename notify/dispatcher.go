@@ -43,7 +43,7 @@ type Config struct {
 	Concurrency int
 	// Claims first: while the shard's claim writer takes more than
 	// BusyClaimsPerSecond claims (0 → 500), at most BusyConcurrency sends
-	// (0 → 4) are in flight, so that pushes (which can wait seconds) take
+	// (0 → 1) are in flight, so that pushes (which can wait seconds) take
 	// little CPU from claims (which a customer waits on). -1 turns it off.
 	BusyClaimsPerSecond int
 	BusyConcurrency     int
@@ -83,7 +83,7 @@ func New(cfg Config) (*Dispatcher, error) {
 		cfg.BusyClaimsPerSecond = 500
 	}
 	if cfg.BusyConcurrency <= 0 {
-		cfg.BusyConcurrency = min(4, cfg.Concurrency)
+		cfg.BusyConcurrency = 1
 	}
 	if cfg.ScanEvery <= 0 {
 		cfg.ScanEvery = 50 * time.Millisecond
@@ -141,6 +141,9 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 	r := &run{d: d, sem: make(chan struct{}, d.cfg.Concurrency), results: make(chan result, d.cfg.Concurrency),
 		inflight: map[string]bool{}, recorded: map[string]int{}, committed: make(chan struct{})}
 	go r.commitLoop(ctx)
+	r.flowing.Store(d.cfg.BusyClaimsPerSecond >= 0) // until the first sample says otherwise
+	r.sends.Add(1)                                  // waited for with the sends
+	go func() { defer r.sends.Done(); r.watchClaims(ctx) }()
 	err := r.feed(ctx)
 	cancel()
 	r.sends.Wait()
@@ -167,27 +170,27 @@ type run struct {
 
 	committed chan struct{} // closed when commitLoop returns
 
-	held atomic.Int64 // slots taken
-	// The claim rate seen by claimsFlowing, sampled by feed.
-	sampledAt     time.Time
-	sampledClaims int64
-	flowing       bool
+	held    atomic.Int64 // slots taken
+	flowing atomic.Bool  // claims are flowing (watchClaims)
 }
 
-// claimsFlowing reports whether the shard's claim writer took more than
-// BusyClaimsPerSecond claims over the last sample (100 ms or more).
-func (r *run) claimsFlowing() bool {
+// watchClaims samples the shard's claim count every 100 ms until ctx ends
+// and sets flowing while more than BusyClaimsPerSecond claims a second
+// commit.
+func (r *run) watchClaims(ctx context.Context) {
 	d := r.d
 	if d.cfg.BusyClaimsPerSecond < 0 {
-		return false
+		return
 	}
-	now := time.Now()
-	if elapsed := now.Sub(r.sampledAt); elapsed >= 100*time.Millisecond {
+	const every = 100 * time.Millisecond
+	_, last := d.cfg.Shard.ClaimStats()
+	lastAt := time.Now()
+	for sleep(ctx, every) {
 		_, claims := d.cfg.Shard.ClaimStats()
-		r.flowing = !r.sampledAt.IsZero() && float64(claims-r.sampledClaims) > float64(d.cfg.BusyClaimsPerSecond)*elapsed.Seconds()
-		r.sampledAt, r.sampledClaims = now, claims
+		now := time.Now()
+		r.flowing.Store(float64(claims-last) > float64(d.cfg.BusyClaimsPerSecond)*now.Sub(lastAt).Seconds())
+		last, lastAt = claims, now
 	}
-	return r.flowing
 }
 
 // feed reads the outbox from the cursor and the due retries, and starts
@@ -344,7 +347,7 @@ func (r *run) dispatchRetries(ctx context.Context, names *nameCache) (int, error
 // start takes a slot (only one of BusyConcurrency while claims flow) and
 // sends j in its own goroutine.
 func (r *run) start(ctx context.Context, j *job) error {
-	for r.held.Load() >= int64(r.d.cfg.BusyConcurrency) && r.claimsFlowing() {
+	for r.held.Load() >= int64(r.d.cfg.BusyConcurrency) && r.flowing.Load() {
 		if !sleep(ctx, 10*time.Millisecond) {
 			return ctx.Err()
 		}

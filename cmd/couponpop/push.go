@@ -24,7 +24,7 @@ type PushConfig struct {
 	// Subscriber is the VAPID contact: an e-mail address or https URL.
 	Subscriber string `yaml:"subscriber"`
 	// Concurrency bounds each dispatcher's sends in flight or not yet
-	// recorded, what a crash can repeat (default 64; 4 while claims flow).
+	// recorded, what a crash can repeat (default 64; 1 while claims flow).
 	Concurrency int `yaml:"concurrency"`
 	// Disabled runs no dispatcher and no push jobs on this node.
 	Disabled bool `yaml:"disabled"`

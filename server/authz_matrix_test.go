@@ -86,8 +86,19 @@ func authMatrix(storeID int64) map[string]authRow {
 		"GET /api/v1/owner/coupons/events/{eventId}":  {roles: ownerOnly, owner: "owner", denied: couponpop.EEventOwnerMismatch},
 		"PATCH /api/v1/owner/coupons/events/{eventId}": {roles: ownerOnly, owner: "owner", denied: couponpop.EEventOwnerMismatch,
 			body: map[string]any{}},
-		"POST /api/v1/admin/stores/index/reindex": {roles: adminOnly, wrongRole: couponpop.EAdminPermissionRequired},
-		"POST /api/v1/jobs/expire-coupons":        {roles: adminOnly},
+		"POST /api/v1/admin/stores/index/reindex":       {roles: adminOnly, wrongRole: couponpop.EAdminPermissionRequired},
+		"POST /api/v1/jobs/expire-coupons":              {roles: adminOnly},
+		"POST /api/v1/jobs/coupon-usage-stats":          {roles: adminOnly, query: "runDate=2025-10-26"},
+		"POST /api/v1/jobs/coupon-usage-stats-fcm-send": {roles: adminOnly, query: "runDate=2025-10-26&targetHour=10"},
+		"POST /api/v1/jobs/prune":                       {roles: adminOnly},
+		"GET /api/v1/jobs/coupon-uses":                  {roles: adminOnly, query: "from=2025-10-06&to=2025-10-26"},
+		"GET /api/v1/jobs/running-events":               {roles: adminOnly},
+		"POST /api/v1/locations/current":                {roles: anyMember, body: map[string]any{"latitude": 37.5572, "longitude": 126.9245}},
+		"GET /api/v1/push/vapid-public-key":             {public: true},
+		"POST /api/v1/push/subscriptions":               {roles: anyMember, body: map[string]any{}},
+		"DELETE /api/v1/push/subscriptions":             {roles: anyMember, body: map[string]any{}},
+		"POST /api/v1/fcm-token":                        {roles: anyMember, body: map[string]any{}},
+		"PUT /api/v1/members/me/notifications":          {roles: anyMember, body: map[string]any{}},
 	}
 }
 

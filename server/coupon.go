@@ -337,22 +337,15 @@ func (s *Server) handleRedeem(w http.ResponseWriter, r *http.Request) {
 	writeData(w, http.StatusOK, out)
 }
 
-// handleExpireCoupons runs the expiry job on every shard this node writes
-// (jobs run on primaries only).
+// handleExpireCoupons runs the expiry job (Expire) on every shard this
+// node writes (jobs run on primaries only).
 func (s *Server) handleExpireCoupons(w http.ResponseWriter, r *http.Request) {
-	counts, err := fanOut(r.Context(), s.writableShards(), func(ctx context.Context, db *store.DB) (int, error) {
-		n, _, err := db.ExpireCoupons(ctx)
-		return n, err
-	})
+	out, err := s.Expire(r.Context())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	total := 0
-	for _, n := range counts {
-		total += n
-	}
-	writeData(w, http.StatusOK, map[string]int{"expired": total})
+	writeData(w, http.StatusOK, out)
 }
 
 // writableShards returns the held district shards this node writes.

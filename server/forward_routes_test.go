@@ -24,6 +24,13 @@ var neverForwarded = []string{
 	"GET /api/v1/stores/search/suggest", "POST /api/v1/admin/stores/index/reindex",
 	"GET /api/v1/owner/coupons/events/statistics",
 	"GET /api/v1/coupons", "POST /api/v1/jobs/expire-coupons",
+	// Issue 17: shard 0 (push, consent, locations; usage stats and the
+	// hourly push on its primary), fan-outs (the jobs' reads), and the
+	// shards this node writes (pruning).
+	"GET /api/v1/push/vapid-public-key", "POST /api/v1/push/subscriptions", "DELETE /api/v1/push/subscriptions",
+	"POST /api/v1/fcm-token", "PUT /api/v1/members/me/notifications", "POST /api/v1/locations/current",
+	"POST /api/v1/jobs/coupon-usage-stats", "POST /api/v1/jobs/coupon-usage-stats-fcm-send", "POST /api/v1/jobs/prune",
+	"GET /api/v1/jobs/coupon-uses", "GET /api/v1/jobs/running-events",
 }
 
 // TestForward_EveryShardLookup: every route whose handler looks up a shard

@@ -162,6 +162,9 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		FCMToken     string `json:"fcmToken"`
 		RefreshToken string `json:"refreshToken"`
+		// The device's Web Push subscription, deleted on logout.
+		Endpoint         string `json:"endpoint"`
+		DeviceIdentifier string `json:"deviceIdentifier"`
 	}
 	if err := decode(r, &in, true); err != nil {
 		s.writeError(w, r, err)
@@ -173,6 +176,10 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 			s.writeError(w, r, err)
 			return
 		}
+	}
+	if err := s.forgetDevice(r, callerFrom(ctx).MemberID, in.Endpoint, in.DeviceIdentifier, in.FCMToken); err != nil {
+		s.writeError(w, r, err)
+		return
 	}
 	if err := s.endCallerSession(r); err != nil {
 		s.writeError(w, r, err)
@@ -209,6 +216,10 @@ func (s *Server) handleWithdraw(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.shards.Global.DeleteMember(r.Context(), callerFrom(r.Context()).MemberID); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if _, err := s.shards.Global.DeleteMemberPushSubscriptions(r.Context(), callerFrom(r.Context()).MemberID); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

@@ -29,8 +29,10 @@ type Metrics struct {
 	// forwarded: the request's shard is held by other nodes.
 	forwarded, forwardedWrites, forwardedReads prometheus.Counter
 
-	// Push metrics (the Web Push dispatcher) go here when it arrives,
-	// e.g. couponpop_push_sent_total{outcome}.
+	// Web Push: the dispatchers' attempts by outcome, and the location
+	// reports the spoofing guard ignored.
+	pushSent        *prometheus.CounterVec
+	locationSpoofed prometheus.Counter
 }
 
 // NewRegistry returns a registry with the Go runtime's and the process's
@@ -70,6 +72,14 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}, []string{"shard"}),
 	}
 	m.claimsOK = m.claims.WithLabelValues("ok")
+	m.pushSent = f.NewCounterVec(prometheus.CounterOpts{
+		Name: "couponpop_push_sent_total",
+		Help: `Web Push attempts of this node's dispatchers and nudges, by outcome: "delivered", "retry", "gone" (subscription deleted) or "failed".`,
+	}, []string{"outcome"})
+	m.locationSpoofed = f.NewCounter(prometheus.CounterOpts{
+		Name: "couponpop_location_reports_ignored_total",
+		Help: "Location reports the spoofing guard ignored: they imply an impossible speed since the device's last one.",
+	})
 	forwarded := f.NewCounterVec(prometheus.CounterOpts{
 		Name: "couponpop_forwarded_requests_total",
 		Help: "Requests this node sent on to another node (proxied, or answered with fly-replay), by reason: " +
@@ -109,4 +119,13 @@ func (m *Metrics) ClaimObserver(shard int) func(claims int, took time.Duration, 
 		}
 		batch.Observe(float64(claims))
 	}
+}
+
+// PushObserver returns the notify.Config.Observe of a dispatcher: it counts
+// each attempt by outcome. A nil Metrics observes nothing (nil).
+func (m *Metrics) PushObserver() func(outcome string) {
+	if m == nil {
+		return nil
+	}
+	return func(outcome string) { m.pushSent.WithLabelValues(outcome).Inc() }
 }

@@ -14,6 +14,9 @@ import (
 	"time"
 
 	"github.com/couponpop/couponpop"
+	"github.com/couponpop/couponpop/geo"
+	"github.com/couponpop/couponpop/nudge"
+	"github.com/couponpop/couponpop/push"
 	"github.com/couponpop/couponpop/search"
 	"github.com/couponpop/couponpop/store"
 	"github.com/go-chi/chi/v5"
@@ -63,6 +66,16 @@ type Config struct {
 	// a registry of the server's own.
 	Metrics  *Metrics
 	Gatherer prometheus.Gatherer
+	// PushPublicKey is the deployment's VAPID public key, served at
+	// /push/vapid-public-key; "" answers 503 there.
+	PushPublicKey string
+	// PushAllow lists the endpoints a subscription may name; nil means
+	// push.DefaultAllowList.
+	PushAllow *push.AllowList
+	// PushSender sends area-entry pushes; nil sends none.
+	PushSender *push.Sender
+	// AreaRules are the area-entry rules; nil means nudge.DefaultAreaRules.
+	AreaRules *nudge.AreaRules
 	// Live tunes the live streams; zero values take defaults.
 	Live LiveConfig
 }
@@ -92,8 +105,13 @@ type Server struct {
 	metrics          *Metrics
 	searcher         *store.Searcher
 
-	liveCfg LiveConfig
-	live    map[int]*liveHub // by district shard held here
+	pushPublicKey string
+	pushAllow     push.AllowList
+	pushSender    *push.Sender
+	areaRules     nudge.AreaRules
+	gazetteer     *geo.Gazetteer
+	liveCfg       LiveConfig
+	live          map[int]*liveHub // by district shard held here
 }
 
 // New builds a server; Serve starts it.
@@ -154,6 +172,15 @@ func New(cfg Config, shards *Shards) (*Server, error) {
 		forwardTransport: newForwardTransport(),
 		searcher:         newSearcher(cfg),
 		metrics:          cfg.Metrics,
+
+		pushPublicKey: cfg.PushPublicKey,
+		pushAllow:     defaultPushAllow(cfg.PushAllow),
+		pushSender:    cfg.PushSender,
+		areaRules:     nudge.DefaultAreaRules(),
+		gazetteer:     geo.SeoulGazetteer(),
+	}
+	if cfg.AreaRules != nil {
+		s.areaRules = *cfg.AreaRules
 	}
 	if err := cfg.Metrics.reg.Register(newShardCollector(s)); err != nil {
 		return nil, fmt.Errorf("register shard metrics: %w", err)
@@ -250,6 +277,9 @@ func (s *Server) routes(metrics prometheus.Gatherer) http.Handler {
 		s.couponRoutes(r)
 		s.mapRoutes(r)
 		s.searchRoutes(r)
+		s.pushRoutes(r)
+		s.locationRoutes(r)
+		s.jobRoutes(r)
 	})
 	routeTable = flatRoutes(r)
 	return r

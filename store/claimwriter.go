@@ -284,6 +284,7 @@ func (w *claimWriter) commitBatch(batch []*pendingClaim) (Position, error) {
 	})
 	if err == nil {
 		w.db.checkpoints.committed()
+		w.db.commits.fire()
 	}
 	return pos, err
 }

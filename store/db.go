@@ -48,6 +48,7 @@ type DB struct {
 	now   func() time.Time
 
 	checkpoints *checkpointer // nil unless Options.BackgroundCheckpoint
+	commits     commitSignal
 	claimOpts   ClaimOptions
 	claims      *claimWriter
 	gates       eventGates

@@ -1,5 +1,15 @@
 package store
 
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
 // Outbox message kinds of a coupon.
 const (
 	outboxIssued = "COUPON_ISSUED"
@@ -23,4 +33,227 @@ func couponOutboxSQL(kind, where string) string {
 		SELECT '` + kind + `', '` + trace + `-' || id, json_object('type', '` + kind + `', 'couponId', id,
 			'eventId', event_id, 'memberId', member_id, 'storeId', store_id, 'at', ` + at + `), ` + at + `
 		FROM coupons WHERE ` + where
+}
+
+// OutboxMessage is one row of a district shard's outbox: a change announced
+// in the transaction that made it (COUPON_ISSUED, COUPON_USED).
+type OutboxMessage struct {
+	ID        int64
+	Kind      string
+	TraceID   string
+	Coupon    OutboxCoupon // the payload of the coupon kinds
+	CreatedAt time.Time
+}
+
+// OutboxCoupon is the payload of a coupon's issue or use, as the claim
+// writer and UseCoupon write it.
+type OutboxCoupon struct {
+	Type     string `json:"type"`
+	CouponID int64  `json:"couponId"`
+	EventID  int64  `json:"eventId"`
+	MemberID int64  `json:"memberId"`
+	StoreID  int64  `json:"storeId"`
+	At       int64  `json:"at"` // Unix ms
+}
+
+// PushCursor returns the outbox id up to which every message is handled.
+func (db *DB) PushCursor(ctx context.Context) (int64, error) {
+	var id int64
+	err := db.read.QueryRowContext(ctx, `SELECT outbox_id FROM push_cursor WHERE id = 1`).Scan(&id)
+	return id, err
+}
+
+// UnsentOutbox returns up to limit messages after id afterID not yet
+// handled, in id order.
+func (db *DB) UnsentOutbox(ctx context.Context, afterID int64, limit int) ([]OutboxMessage, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, kind, trace_id, payload, created_at FROM outbox
+		WHERE id > ? AND sent_at IS NULL ORDER BY id LIMIT ?`, afterID, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []OutboxMessage
+	for rows.Next() {
+		m, err := scanOutbox(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// OutboxByID returns one outbox message, or ok false once pruned.
+func (db *DB) OutboxByID(ctx context.Context, id int64) (OutboxMessage, bool, error) {
+	m, err := scanOutbox(db.read.QueryRowContext(ctx, `SELECT id, kind, trace_id, payload, created_at FROM outbox WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return m, false, nil
+	}
+	return m, err == nil, err
+}
+
+func scanOutbox(row scanner) (OutboxMessage, error) {
+	var m OutboxMessage
+	var payload string
+	var created int64
+	if err := row.Scan(&m.ID, &m.Kind, &m.TraceID, &payload, &created); err != nil {
+		return m, err
+	}
+	m.CreatedAt = fromMillis(created)
+	if strings.HasPrefix(m.Kind, "COUPON_") {
+		if err := json.Unmarshal([]byte(payload), &m.Coupon); err != nil {
+			return m, fmt.Errorf("outbox %d: payload: %w", m.ID, err)
+		}
+	}
+	return m, nil
+}
+
+// PushedEndpoints returns the endpoints already attempted for traceID
+// (delivered, retrying, gone or failed): the dedup record.
+func (db *DB) PushedEndpoints(ctx context.Context, traceID string) (map[string]bool, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT endpoint FROM push_deliveries WHERE trace_id = ?`, traceID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var e string
+		if err := rows.Scan(&e); err != nil {
+			return nil, err
+		}
+		out[e] = true
+	}
+	return out, rows.Err()
+}
+
+// Delivery states of push_deliveries.
+const (
+	PushDelivered = "delivered"
+	PushRetry     = "retry"
+	PushGone      = "gone"
+	PushFailed    = "failed"
+)
+
+// PushAttempt is one send to one subscription and what came of it.
+type PushAttempt struct {
+	OutboxID   int64
+	TraceID    string
+	Kind       string
+	MemberID   int64
+	Endpoint   string
+	Attempt    int    // 1 for the first
+	State      string // PushDelivered, PushRetry, PushGone or PushFailed
+	StatusCode int
+	Error      string
+	DueAt      time.Time // the next attempt, in state PushRetry
+}
+
+// PushCommit is what a dispatcher records in one transaction.
+type PushCommit struct {
+	Attempts []PushAttempt
+	// Handled are outbox ids whose every subscription has been tried
+	// once: they get sent_at, and the cursor moves past them.
+	Handled []int64
+}
+
+// CommitPushes records attempts (history and the dedup/retry record),
+// marks handled messages sent and advances the cursor.
+func (db *DB) CommitPushes(ctx context.Context, c PushCommit) error {
+	_, err := db.update(ctx, func(tx *Tx) error {
+		now := millis(tx.now)
+		for _, a := range c.Attempts {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO notification_history (trace_id, kind, member_id, endpoint, attempt, outcome, status_code, error, at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, a.TraceID, a.Kind, a.MemberID, a.Endpoint, a.Attempt, a.State, a.StatusCode, a.Error, now); err != nil {
+				return err
+			}
+			var due any
+			if a.State == PushRetry {
+				due = millis(a.DueAt)
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO push_deliveries (trace_id, endpoint, outbox_id, state, attempts, due_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (trace_id, endpoint) DO UPDATE SET state = excluded.state,
+				attempts = excluded.attempts, due_at = excluded.due_at, updated_at = excluded.updated_at`,
+				a.TraceID, a.Endpoint, a.OutboxID, a.State, a.Attempt, due, now); err != nil {
+				return err
+			}
+		}
+		for _, id := range c.Handled {
+			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET sent_at = ?, attempts = attempts + 1 WHERE id = ?`, now, id); err != nil {
+				return err
+			}
+		}
+		if len(c.Handled) == 0 {
+			return nil
+		}
+		// Every row between the cursor and the first unsent one is handled;
+		// ids commit in order (one writer), so none can appear below it.
+		_, err := tx.ExecContext(ctx, `UPDATE push_cursor SET outbox_id = COALESCE(
+			(SELECT MIN(id) - 1 FROM outbox WHERE id > push_cursor.outbox_id AND sent_at IS NULL),
+			(SELECT MAX(id) FROM outbox), outbox_id) WHERE id = 1`)
+		return err
+	})
+	return err
+}
+
+// DuePush is a send due again.
+type DuePush struct {
+	OutboxID int64
+	TraceID  string
+	Endpoint string
+	Attempts int // failed so far
+}
+
+// DuePushRetries returns up to limit sends in state retry due by now,
+// soonest first.
+func (db *DB) DuePushRetries(ctx context.Context, now time.Time, limit int) ([]DuePush, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT outbox_id, trace_id, endpoint, attempts FROM push_deliveries
+		WHERE state = 'retry' AND due_at <= ? ORDER BY due_at LIMIT ?`, millis(now), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []DuePush
+	for rows.Next() {
+		var r DuePush
+		if err := rows.Scan(&r.OutboxID, &r.TraceID, &r.Endpoint, &r.Attempts); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// NotificationHistory is one recorded attempt.
+type NotificationHistory struct {
+	TraceID    string
+	Kind       string
+	MemberID   int64
+	Endpoint   string
+	Attempt    int
+	Outcome    string
+	StatusCode int
+	At         time.Time
+}
+
+// NotificationHistoryOf returns the attempts recorded for a member, oldest
+// first.
+func (db *DB) NotificationHistoryOf(ctx context.Context, memberID int64) ([]NotificationHistory, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT trace_id, kind, member_id, endpoint, attempt, outcome, status_code, at
+		FROM notification_history WHERE member_id = ? ORDER BY id`, memberID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []NotificationHistory
+	for rows.Next() {
+		var h NotificationHistory
+		var at int64
+		if err := rows.Scan(&h.TraceID, &h.Kind, &h.MemberID, &h.Endpoint, &h.Attempt, &h.Outcome, &h.StatusCode, &at); err != nil {
+			return nil, err
+		}
+		h.At = fromMillis(at)
+		out = append(out, h)
+	}
+	return out, rows.Err()
 }

@@ -30,6 +30,7 @@ func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) (Position, erro
 	pos, err := inTx(ctx, sqlTx, nil, func() error { return fn(tx) })
 	if err == nil {
 		db.checkpoints.committed()
+		db.commits.fire()
 	}
 	return pos, err
 }

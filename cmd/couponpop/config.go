@@ -48,6 +48,11 @@ type Config struct {
 	// search/synonyms.txt, which is the default when empty), read again
 	// when it changes.
 	SearchSynonyms string `yaml:"search-synonyms"`
+	// Push configures Web Push and its dispatchers (push.go).
+	Push PushConfig `yaml:"push"`
+	// JobsDisabled runs no scheduled jobs on this node (scheduler.go);
+	// `couponpop jobs run` still works.
+	JobsDisabled bool `yaml:"jobs-disabled"`
 
 	// AdminToken guards /metrics, /readyz details and /internal/ on addr
 	// (a bearer token); nodes send it to each other. Empty means one
@@ -91,7 +96,7 @@ type ShardConfig struct {
 func defaultConfig() Config {
 	limits := server.DefaultLimits()
 	return Config{Addr: "127.0.0.1:8080", Data: "./data", LogLevel: "info", ClaimBatchMax: 512,
-		ClaimBatchWait: 100 * time.Microsecond, BackgroundCheckpoint: true, ClaimAck: "primary",
+		ClaimBatchWait: 100 * time.Microsecond, BackgroundCheckpoint: true, ClaimAck: "primary", Push: defaultPushConfig(),
 		BodyReadTimeout: 30 * time.Second, RateLimits: true,
 		LimitSignupPerIP: limits.SignupPerIP.String(), LimitLoginPerIP: limits.LoginPerIP.String(),
 		LimitRefreshPerIP: limits.RefreshPerIP.String(), LimitFailedLoginPerAccount: limits.FailedLoginPerAccount.String(),
@@ -150,6 +155,9 @@ func (c *Config) loadEnv(getenv func(string) string) error {
 			f.SetInt(int64(n))
 		}
 	}
+	if err := c.Push.loadEnv(getenv); err != nil {
+		return err
+	}
 	return c.Embedder.loadEnv(getenv)
 }
 
@@ -189,6 +197,9 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("config: claim-ack %q must be primary or replica", c.ClaimAck)
 	}
 	if err := c.Embedder.validate(); err != nil {
+		return err
+	}
+	if err := c.Push.validate(); err != nil {
 		return err
 	}
 	if err := c.validateLimits(); err != nil {

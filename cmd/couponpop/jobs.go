@@ -8,7 +8,7 @@ import (
 
 func newJobsCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "jobs", Short: "Run maintenance jobs by hand"}
-	cmd.AddCommand(newJobsExpireCmd())
+	cmd.AddCommand(newJobsExpireCmd(), newJobsRunCmd())
 	return cmd
 }
 

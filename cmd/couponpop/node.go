@@ -33,6 +33,7 @@ type node struct {
 	shards   *server.Shards
 	server   *server.Server
 	listener net.Listener
+	push     nodePush     // Web Push keys, sender, dispatchers (push.go)
 	adminLn  net.Listener // admin-addr, if set
 
 	ctx    context.Context // ends when Close is called or a part fails
@@ -49,13 +50,15 @@ func newNode(cfg Config, log *slog.Logger) *node {
 func (n *node) Open(ctx context.Context) error {
 	ctx, n.cancel = context.WithCancel(ctx)
 	n.group, n.ctx = errgroup.WithContext(ctx)
-	for _, step := range []func() error{n.initMetrics, n.initPlan, n.initAdminToken, n.initShards, n.initDemo, n.initServer, n.initListener} {
+	for _, step := range []func() error{n.initMetrics, n.initPlan, n.initAdminToken, n.initShards, n.initDemo, n.initPush, n.initServer, n.initListener} {
 		if err := step(); err != nil {
 			return err
 		}
 	}
 	n.startDebugServer()
 	n.group.Go(func() error { return n.server.FollowRevocations(n.ctx) })
+	n.startDispatchers()
+	n.startScheduler()
 	n.group.Go(func() error { return n.server.Serve(n.ctx, n.listener) })
 	if n.adminLn != nil {
 		n.group.Go(func() error { return n.server.ServeAdmin(n.ctx, n.adminLn) })
@@ -161,7 +164,8 @@ func (n *node) initServer() error {
 	}
 	cfg := server.Config{JWTSecret: secret, Logger: n.log, AdvertiseURL: n.cfg.AdvertiseURL, Embedder: n.cfg.searchEmbedder(),
 		Synonyms: synonyms, Metrics: n.metrics, Gatherer: n.registry,
-		AdminToken: n.cfg.AdminToken, Limits: limits, BodyReadTimeout: n.cfg.BodyReadTimeout, BcryptConcurrency: n.cfg.BcryptConcurrency}
+		AdminToken: n.cfg.AdminToken, Limits: limits, BodyReadTimeout: n.cfg.BodyReadTimeout, BcryptConcurrency: n.cfg.BcryptConcurrency,
+		PushPublicKey: n.push.keys.Public, PushAllow: &n.push.allow, PushSender: n.push.sender}
 	if n.roles != nil {
 		cfg.Roles = n.roles
 	}

@@ -106,7 +106,7 @@ func TestNearbyEncoding_SameBytes(t *testing.T) {
 			Name: names[i%len(names)], Phone: "01012345678", BusinessNumber: "1234567890",
 			Address: "서울 <마포구> & 양화로", Dong: "서교동", ImageURL: "https://img.example/a?b=1&c=<2>",
 			Latitude: lat + float64(i%7)*0.00031 + float64(i)*1e-9, Longitude: lng + float64(i/7)*0.00029,
-			StoreCategory: []string{couponpop.CategoryCafe, couponpop.CategoryFood}[i%2],
+			StoreCategory:   []string{couponpop.CategoryCafe, couponpop.CategoryFood}[i%2],
 			WeekdayOpenTime: "08:00", WeekdayCloseTime: "22:00", WeekendOpenTime: "10:00", WeekendCloseTime: "22:00"}}
 		if i == 0 {
 			s.Latitude, s.Longitude = lat, lng // distance 0

@@ -98,3 +98,11 @@ func mergeKeyRanges(ranges []KeyRange) []KeyRange {
 	}
 	return out
 }
+
+// CellAround returns the key range of the cell of the given level that
+// holds (lat, lng), and the cell's area in square meters.
+func CellAround(lat, lng float64, level int) (KeyRange, float64) {
+	id := s2.CellIDFromLatLng(s2.LatLngFromDegrees(lat, lng)).Parent(level)
+	areaM2 := s2.CellFromCellID(id).ApproxArea() * EarthRadiusMeters * EarthRadiusMeters
+	return KeyRange{Min: keyOf(id.RangeMin()), Max: keyOf(id.RangeMax())}, areaM2
+}

@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"math"
 	"slices"
 	"time"
 
@@ -73,7 +74,7 @@ func (x *storeIndex) nearest(q NearbyQuery) []candidate {
 		return nil
 	}
 	var cands []candidate
-	ring := min(q.RadiusMeters, firstRingMeters)
+	ring := min(q.RadiusMeters, max(firstRingMeters, x.ringFor(q.Latitude, q.Longitude, q.Limit)))
 	var spans [][2]int
 	for {
 		ranges := geo.CoverCircle(q.Latitude, q.Longitude, ring)
@@ -87,9 +88,19 @@ func (x *storeIndex) nearest(q NearbyQuery) []candidate {
 		}
 		last := ring >= q.RadiusMeters
 		if total >= q.Limit || last {
+			if cap(cands) < total {
+				cands = make([]candidate, 0, total)
+			}
+			// A box around the circle (1% and a metre wider) rejects the
+			// covering's corners before the exact distance.
+			dLat := (ring*1.01 + 1) / metersPerDegree
+			dLng := dLat / max(math.Cos((math.Abs(q.Latitude)+dLat)*math.Pi/180), 1e-9)
 			for _, sp := range spans {
 				for i := sp[0]; i < sp[1]; i++ {
 					e := &x.entries[i]
+					if math.Abs(e.lat-q.Latitude) > dLat || (dLng < 180 && math.Abs(e.lng-q.Longitude) > dLng) {
+						continue
+					}
 					d := geo.DistanceMeters(q.Latitude, q.Longitude, e.lat, e.lng)
 					if d > ring || !q.matches(e.listing) {
 						continue
@@ -107,6 +118,27 @@ func (x *storeIndex) nearest(q NearbyQuery) []candidate {
 		return cmp.Or(cmp.Compare(a.distanceMeters, b.distanceMeters), cmp.Compare(a.entry.id, b.entry.id))
 	})
 	return cands[:min(len(cands), q.Limit)]
+}
+
+// metersPerDegree is the length of a degree of latitude.
+const metersPerDegree = geo.EarthRadiusMeters * math.Pi / 180
+
+// densityLevel is the S2 level (cells of about 1 km) whose cell around a
+// query point tells the density there.
+const densityLevel = 13
+
+// ringFor returns the radius of a circle around the point that holds about
+// 1.5 times limit stores, judging by the density of stores in the point's
+// level-13 cell (0 when that cell holds none): the first circle Nearby
+// tries, so that it measures distances once in most queries.
+func (x *storeIndex) ringFor(lat, lng float64, limit int) float64 {
+	r, areaM2 := geo.CellAround(lat, lng, densityLevel)
+	lo, _ := slices.BinarySearchFunc(x.entries, r.Min, entryCellCmp)
+	hi, _ := slices.BinarySearchFunc(x.entries[lo:], r.Max+1, entryCellCmp)
+	if hi == 0 {
+		return 0
+	}
+	return math.Sqrt(1.5 * float64(limit) * areaM2 / (math.Pi * float64(hi)))
 }
 
 func entryCellCmp(e storeEntry, cell int64) int { return cmp.Compare(e.cell, cell) }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/couponpop/couponpop"
 	"github.com/couponpop/couponpop/geo"
@@ -198,3 +199,6 @@ func replicate(tb testing.TB, src, dst string) {
 }
 
 func mkdirFor(path string) error { return os.MkdirAll(filepath.Dir(path), 0o755) }
+
+// listingStructBytes is the size of a Listing without its text.
+var listingStructBytes = int(unsafe.Sizeof(store.Listing{}))

@@ -43,7 +43,7 @@ func listingFragment(l *store.Listing) []byte {
 	if p := l.Encoded.Load(); p != nil {
 		return *p
 	}
-	b, _ := json.Marshal(listingHead{l.ID, l.Name, l.Address, l.Dong, l.StoreCategory, l.Latitude, l.Longitude, l.ImageURL})
+	b, _ := json.Marshal(listingHead{l.ID(), l.Name(), l.Address(), l.Dong(), l.Category(), l.Latitude(), l.Longitude(), l.ImageURL()})
 	b = append(b[:len(b)-1], `,"distance":`...)
 	l.Encoded.Store(&b)
 	return b

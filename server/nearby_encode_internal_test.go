@@ -68,13 +68,13 @@ func oldNearbyBody(t *testing.T, db *store.DB, q store.NearbyQuery, now time.Tim
 // newNearbyBody is the handler's answer for one shard.
 func newNearbyBody(t *testing.T, db *store.DB, q store.NearbyQuery, now time.Time, missing []int) []byte {
 	t.Helper()
-	found, err := db.Nearby(context.Background(), q)
+	found, err := db.NearbyListings(context.Background(), q)
 	if err != nil {
 		t.Fatal(err)
 	}
 	rows := make([]nearbyRow, len(found))
 	for i, f := range found {
-		rows[i] = nearbyRow{ID: f.ID, DistanceMeters: f.DistanceMeters, listing: listingFragment(f.Listing)}
+		rows[i] = nearbyRow{ID: f.ID(), DistanceMeters: f.DistanceMeters, listing: listingFragment(f.Listing)}
 		if q.WithEvents {
 			rows[i].events = eventsFragment(f.Events, now)
 		}

@@ -76,13 +76,13 @@ func (s *Server) handleNearbyStores(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	out, missing, err := gather(s, r, s.shards.Map.ShardsTouching(lat, lng, nq.RadiusMeters),
 		func(ctx context.Context, db *store.DB) ([]nearbyRow, error) {
-			found, err := db.Nearby(ctx, nq)
+			found, err := db.NearbyListings(ctx, nq)
 			if err != nil {
 				return nil, err
 			}
 			rows := make([]nearbyRow, len(found))
 			for i, f := range found {
-				rows[i] = nearbyRow{ID: f.ID, DistanceMeters: f.DistanceMeters, listing: listingFragment(f.Listing)}
+				rows[i] = nearbyRow{ID: f.ID(), DistanceMeters: f.DistanceMeters, listing: listingFragment(f.Listing)}
 				if withEvents {
 					rows[i].events = eventsFragment(f.Events, now)
 				}

@@ -33,7 +33,7 @@ func (db *DB) StoresInRect(ctx context.Context, r geo.Rect, limit int) (points [
 			if len(points) == limit {
 				return points, true, nil
 			}
-			points = append(points, MapPoint{ID: e.id, Latitude: e.lat, Longitude: e.lng, Category: e.listing.StoreCategory})
+			points = append(points, MapPoint{ID: e.id, Latitude: e.lat, Longitude: e.lng, Category: e.listing.Category()})
 		}
 	}
 	return points, false, nil

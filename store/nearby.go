@@ -25,9 +25,9 @@ type NearbyQuery struct {
 // NearbyStore is a store's listing (its listingColumns) and its distance
 // from the query point.
 type NearbyStore struct {
-	*couponpop.Store // the Listing's: shared, never to be changed
-	DistanceMeters   float64
-	Listing          *Listing
+	*couponpop.Store
+	DistanceMeters float64
+	Listing        *Listing
 	// Events are the store's events that may run (with WithEvents; nil
 	// when it has none): StoreEvents.Running picks those running now.
 	Events *StoreEvents
@@ -43,13 +43,38 @@ type candidate struct {
 // cost two binary searches a covering range and no distance.
 const firstRingMeters = 50
 
+// NearbyListing is a store of a nearby answer as the index keeps it.
+type NearbyListing struct {
+	*Listing
+	DistanceMeters float64
+	// Events are the store's events that may run (with WithEvents; nil
+	// when it has none): StoreEvents.Running picks those running now.
+	Events *StoreEvents
+}
+
 // Nearby returns the stores within the radius, nearest first (ties by ID),
-// at most Limit, from the shard's in-memory index (brought up to the shard's
-// commit position first). It widens a circle from 50 m, doubling, and
-// stops as soon as a circle holds Limit stores of the query (category, open
-// at OpenAt): they are then the nearest of the whole radius. Within a
-// circle it measures only the stores of the circle's S2 covering.
+// at most Limit: NearbyListings with each listing as a new Store.
 func (db *DB) Nearby(ctx context.Context, q NearbyQuery) ([]NearbyStore, error) {
+	found, err := db.NearbyListings(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]NearbyStore, len(found))
+	for i, f := range found {
+		out[i] = NearbyStore{Store: f.Store(), DistanceMeters: f.DistanceMeters, Listing: f.Listing, Events: f.Events}
+	}
+	return out, nil
+}
+
+// NearbyListings returns the stores within the radius, nearest first (ties
+// by ID), at most Limit, from the shard's in-memory index (brought up to
+// the shard's commit position first), without copying anything. It widens
+// a circle, doubling, from one that should hold about 1.5 × Limit stores by
+// the density around the point, and stops as soon as a circle holds Limit
+// stores of the query (category, open at OpenAt): they are then the
+// nearest of the whole radius. Within a circle it measures only the stores
+// of the circle's S2 covering.
+func (db *DB) NearbyListings(ctx context.Context, q NearbyQuery) ([]NearbyListing, error) {
 	x, err := db.storeIndex(ctx)
 	if err != nil {
 		return nil, err
@@ -57,12 +82,11 @@ func (db *DB) Nearby(ctx context.Context, q NearbyQuery) ([]NearbyStore, error) 
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	cands := x.nearest(q)
-	out := make([]NearbyStore, len(cands))
+	out := make([]NearbyListing, len(cands))
 	for i, c := range cands {
-		l := c.entry.listing
-		out[i] = NearbyStore{Store: &l.Store, DistanceMeters: c.distanceMeters, Listing: l}
+		out[i] = NearbyListing{Listing: c.entry.listing, DistanceMeters: c.distanceMeters}
 		if q.WithEvents {
-			out[i].Events = x.events[l.ID]
+			out[i].Events = x.events[c.entry.id]
 		}
 	}
 	return out, nil
@@ -145,7 +169,14 @@ func entryCellCmp(e storeEntry, cell int64) int { return cmp.Compare(e.cell, cel
 
 // matches reports whether a store within the circle answers the query.
 func (q *NearbyQuery) matches(l *Listing) bool {
-	return (q.Category == "" || l.StoreCategory == q.Category) && (q.OpenAt.IsZero() || l.OpenAt(q.OpenAt))
+	if q.Category != "" && l.Category() != q.Category {
+		return false
+	}
+	if q.OpenAt.IsZero() {
+		return true
+	}
+	hours := l.hours()
+	return hours.OpenAt(q.OpenAt)
 }
 
 // listingColumns are the columns of a store in a nearby listing: where it

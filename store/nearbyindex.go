@@ -15,16 +15,6 @@ import (
 	"github.com/couponpop/couponpop"
 )
 
-// Listing is a store as nearby shows it (its listingColumns). A store write
-// replaces a store's Listing and never changes one, so whatever a caller
-// keeps alongside it stays true.
-type Listing struct {
-	couponpop.Store
-	// Encoded is free for the API layer to keep its encoding of the listing
-	// in: it is dropped with the Listing when the store changes.
-	Encoded atomic.Pointer[[]byte]
-}
-
 // StoreEvents are a store's events that may run: active, with coupons left
 // and not ended when they were loaded, soonest ending first (ties by ID). A
 // change of any of them (a claim, a use, a stock or status change, a new
@@ -211,15 +201,14 @@ func (db *DB) catchUpIndex(ctx context.Context) error {
 const listingRowColumns = listingColumns + `, cell`
 
 func scanListing(rows *sql.Rows) (storeEntry, error) {
-	l := &Listing{}
-	s := &l.Store
-	in := &s.StoreInput
-	var cell int64
-	if err := rows.Scan(&s.ID, &s.MemberID, &in.Name, &in.Address, &in.Dong, &in.Latitude, &in.Longitude, &in.ImageURL,
-		&in.StoreCategory, &in.WeekdayOpenTime, &in.WeekdayCloseTime, &in.WeekendOpenTime, &in.WeekendCloseTime, &cell); err != nil {
+	var id, memberID, cell int64
+	var lat, lng float64
+	var t [len(listingText)]string
+	if err := rows.Scan(&id, &memberID, &t[textName], &t[textAddress], &t[textDong], &lat, &lng, &t[textImageURL],
+		&t[textCategory], &t[textWeekdayOpen], &t[textWeekdayClose], &t[textWeekendOpen], &t[textWeekendClose], &cell); err != nil {
 		return storeEntry{}, err
 	}
-	return storeEntry{cell: cell, id: s.ID, lat: in.Latitude, lng: in.Longitude, listing: l}, nil
+	return storeEntry{cell: cell, id: id, lat: lat, lng: lng, listing: newListing(id, memberID, lat, lng, t)}, nil
 }
 
 // rebuildStores loads every live store.

@@ -101,7 +101,7 @@ func (x *storeIndex) nearest(q NearbyQuery) []candidate {
 	ring := min(q.RadiusMeters, max(firstRingMeters, x.ringFor(q.Latitude, q.Longitude, q.Limit)))
 	var spans [][2]int
 	for {
-		ranges := geo.CoverCircle(q.Latitude, q.Longitude, ring)
+		ranges := geo.BoundCircle(q.Latitude, q.Longitude, ring)
 		spans, cands = spans[:0], cands[:0]
 		total := 0
 		for _, r := range ranges {

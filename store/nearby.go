@@ -138,6 +138,22 @@ func (x *storeIndex) nearest(q NearbyQuery) []candidate {
 		}
 		ring = min(2*ring, q.RadiusMeters)
 	}
+	// A circle that holds many more than Limit (the density guess was
+	// low) is narrowed before sorting: every store within a smaller radius
+	// is among the candidates, so if that radius still holds Limit, they
+	// are the nearest.
+	if n := len(cands); n > 3*q.Limit {
+		inner := ring * math.Sqrt(1.5*float64(q.Limit)/float64(n))
+		kept := make([]candidate, 0, 2*q.Limit)
+		for _, c := range cands {
+			if c.distanceMeters <= inner {
+				kept = append(kept, c)
+			}
+		}
+		if len(kept) >= q.Limit {
+			cands = kept
+		}
+	}
 	slices.SortFunc(cands, func(a, b candidate) int {
 		return cmp.Or(cmp.Compare(a.distanceMeters, b.distanceMeters), cmp.Compare(a.entry.id, b.entry.id))
 	})

@@ -39,11 +39,12 @@ type listingHead struct {
 // listingFragment returns the listing's encoding up to its distance,
 // encoding it the first time it is asked for (a store write makes a new
 // Listing).
-func listingFragment(l *store.Listing) []byte {
+func listingFragment(f store.NearbyListing) []byte {
+	l := f.Listing
 	if p := l.Encoded.Load(); p != nil {
 		return *p
 	}
-	b, _ := json.Marshal(listingHead{l.ID(), l.Name(), l.Address(), l.Dong(), l.Category(), l.Latitude(), l.Longitude(), l.ImageURL()})
+	b, _ := json.Marshal(listingHead{l.ID(), l.Name(), l.Address(), l.Dong(), l.Category(), f.Latitude, f.Longitude, l.ImageURL()})
 	b = append(b[:len(b)-1], `,"distance":`...)
 	l.Encoded.Store(&b)
 	return b

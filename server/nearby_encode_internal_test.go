@@ -74,7 +74,7 @@ func newNearbyBody(t *testing.T, db *store.DB, q store.NearbyQuery, now time.Tim
 	}
 	rows := make([]nearbyRow, len(found))
 	for i, f := range found {
-		rows[i] = nearbyRow{ID: f.ID(), DistanceMeters: f.DistanceMeters, listing: listingFragment(f.Listing)}
+		rows[i] = nearbyRow{ID: f.ID(), DistanceMeters: f.DistanceMeters, listing: listingFragment(f)}
 		if q.WithEvents {
 			rows[i].events = eventsFragment(f.Events, now)
 		}

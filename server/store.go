@@ -82,7 +82,7 @@ func (s *Server) handleNearbyStores(w http.ResponseWriter, r *http.Request) {
 			}
 			rows := make([]nearbyRow, len(found))
 			for i, f := range found {
-				rows[i] = nearbyRow{ID: f.ID(), DistanceMeters: f.DistanceMeters, listing: listingFragment(f.Listing)}
+				rows[i] = nearbyRow{ID: f.ID(), DistanceMeters: f.DistanceMeters, listing: listingFragment(f)}
 				if withEvents {
 					rows[i].events = eventsFragment(f.Events, now)
 				}

@@ -13,9 +13,9 @@ import (
 // keeps alongside it stays true.
 type Listing struct {
 	id, memberID int64
-	lat, lng     float64
 	text         string                   // the listingText columns, one after the other
 	ends         [len(listingText)]uint32 // where each ends in text
+	// The location is the index entry's (storeEntry, NearbyListing).
 	// Encoded is free for the API layer to keep its encoding of the listing
 	// in: it is dropped with the Listing when the store changes.
 	Encoded atomic.Pointer[[]byte]
@@ -40,8 +40,8 @@ const (
 )
 
 // newListing packs a listing's columns.
-func newListing(id, memberID int64, lat, lng float64, text [len(listingText)]string) *Listing {
-	l := &Listing{id: id, memberID: memberID, lat: lat, lng: lng}
+func newListing(id, memberID int64, text [len(listingText)]string) *Listing {
+	l := &Listing{id: id, memberID: memberID}
 	var b strings.Builder
 	n := 0
 	for _, t := range text {
@@ -82,12 +82,6 @@ func (l *Listing) Category() string { return l.field(textCategory) }
 // ImageURL returns the store's image URL.
 func (l *Listing) ImageURL() string { return l.field(textImageURL) }
 
-// Latitude returns the store's latitude.
-func (l *Listing) Latitude() float64 { return l.lat }
-
-// Longitude returns the store's longitude.
-func (l *Listing) Longitude() float64 { return l.lng }
-
 // hours returns a Store holding only the listing's opening hours.
 func (l *Listing) hours() couponpop.Store {
 	return couponpop.Store{StoreInput: couponpop.StoreInput{
@@ -95,12 +89,13 @@ func (l *Listing) hours() couponpop.Store {
 		WeekendOpenTime: l.field(textWeekendOpen), WeekendCloseTime: l.field(textWeekendClose)}}
 }
 
-// Store returns the listing as a new Store (listingColumns only).
-func (l *Listing) Store() *couponpop.Store {
+// store returns the listing, located at (lat, lng), as a new Store
+// (listingColumns only).
+func (l *Listing) store(lat, lng float64) *couponpop.Store {
 	s := l.hours()
 	s.ID, s.MemberID = l.id, l.memberID
 	in := &s.StoreInput
 	in.Name, in.Address, in.Dong, in.ImageURL, in.StoreCategory = l.Name(), l.Address(), l.Dong(), l.ImageURL(), l.Category()
-	in.Latitude, in.Longitude = l.lat, l.lng
+	in.Latitude, in.Longitude = lat, lng
 	return &s
 }

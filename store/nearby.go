@@ -46,7 +46,8 @@ const firstRingMeters = 50
 // NearbyListing is a store of a nearby answer as the index keeps it.
 type NearbyListing struct {
 	*Listing
-	DistanceMeters float64
+	Latitude, Longitude float64
+	DistanceMeters      float64
 	// Events are the store's events that may run (with WithEvents; nil
 	// when it has none): StoreEvents.Running picks those running now.
 	Events *StoreEvents
@@ -61,7 +62,7 @@ func (db *DB) Nearby(ctx context.Context, q NearbyQuery) ([]NearbyStore, error) 
 	}
 	out := make([]NearbyStore, len(found))
 	for i, f := range found {
-		out[i] = NearbyStore{Store: f.Store(), DistanceMeters: f.DistanceMeters, Listing: f.Listing, Events: f.Events}
+		out[i] = NearbyStore{Store: f.store(f.Latitude, f.Longitude), DistanceMeters: f.DistanceMeters, Listing: f.Listing, Events: f.Events}
 	}
 	return out, nil
 }
@@ -84,9 +85,10 @@ func (db *DB) NearbyListings(ctx context.Context, q NearbyQuery) ([]NearbyListin
 	cands := x.nearest(q)
 	out := make([]NearbyListing, len(cands))
 	for i, c := range cands {
-		out[i] = NearbyListing{Listing: c.entry.listing, DistanceMeters: c.distanceMeters}
+		e := c.entry
+		out[i] = NearbyListing{Listing: e.listing, Latitude: e.lat, Longitude: e.lng, DistanceMeters: c.distanceMeters}
 		if q.WithEvents {
-			out[i].Events = x.events[c.entry.id]
+			out[i].Events = x.events[e.id]
 		}
 	}
 	return out, nil

@@ -208,7 +208,7 @@ func scanListing(rows *sql.Rows) (storeEntry, error) {
 		&t[textCategory], &t[textWeekdayOpen], &t[textWeekdayClose], &t[textWeekendOpen], &t[textWeekendClose], &cell); err != nil {
 		return storeEntry{}, err
 	}
-	return storeEntry{cell: cell, id: id, lat: lat, lng: lng, listing: newListing(id, memberID, lat, lng, t)}, nil
+	return storeEntry{cell: cell, id: id, lat: lat, lng: lng, listing: newListing(id, memberID, t)}, nil
 }
 
 // rebuildStores loads every live store.

@@ -20,7 +20,7 @@ func syntheticIndex(n int, lat, lng, sideMeters float64) *storeIndex {
 	x.entries = make([]storeEntry, n)
 	for i := range x.entries {
 		la, ln := lat-dLat+2*dLat*rng.Float64(), lng-dLng+2*dLng*rng.Float64()
-		l := newListing(int64(i+1), 1, la, ln, [len(listingText)]string{"name", "address", "dong", "", "CAFE", "08:00", "22:00", "10:00", "22:00"})
+		l := newListing(int64(i+1), 1, [len(listingText)]string{"name", "address", "dong", "", "CAFE", "08:00", "22:00", "10:00", "22:00"})
 		x.entries[i] = storeEntry{cell: geo.CellKey(la, ln), id: int64(i + 1), lat: la, lng: ln, listing: l}
 	}
 	slices.SortFunc(x.entries, compareEntries)

@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/couponpop/couponpop"
@@ -136,7 +138,13 @@ func writeNearby(w http.ResponseWriter, rows []nearbyRow, missing []int) {
 	for i := range rows {
 		size += len(rows[i].listing) + len(rows[i].events) + len(rows[i].raw) + 48
 	}
-	b := make([]byte, 0, size)
+	bp := bodyPool.Get().(*[]byte)
+	defer func() {
+		if cap(*bp) <= maxPooledBody {
+			bodyPool.Put(bp)
+		}
+	}()
+	b := slices.Grow((*bp)[:0], size)
 	b = append(b, `{"data":[`...)
 	for i := range rows {
 		if i > 0 {
@@ -159,4 +167,11 @@ func writeNearby(w http.ResponseWriter, rows []nearbyRow, missing []int) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(b)
+	*bp = b
 }
+
+// bodyPool keeps nearby answers' buffers (a 100-store answer is 25–40 KB).
+var bodyPool = sync.Pool{New: func() any { return new([]byte) }}
+
+// maxPooledBody is the largest buffer bodyPool keeps.
+const maxPooledBody = 256 << 10

@@ -5,6 +5,7 @@ import (
 	"context"
 	"math"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/couponpop/couponpop"
@@ -82,7 +83,9 @@ func (db *DB) NearbyListings(ctx context.Context, q NearbyQuery) ([]NearbyListin
 	}
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	cands := x.nearest(q)
+	buf := candidatePool.Get().(*[]candidate)
+	defer candidatePool.Put(buf)
+	cands := x.nearest(q, buf)
 	out := make([]NearbyListing, len(cands))
 	for i, c := range cands {
 		e := c.entry
@@ -95,11 +98,13 @@ func (db *DB) NearbyListings(ctx context.Context, q NearbyQuery) ([]NearbyListin
 }
 
 // nearest returns the Limit nearest stores of the query. mu is read-held.
-func (x *storeIndex) nearest(q NearbyQuery) []candidate {
+// It collects candidates in *buf, which it may grow: the answer is a
+// part of it.
+func (x *storeIndex) nearest(q NearbyQuery, buf *[]candidate) []candidate {
 	if q.Limit <= 0 {
 		return nil
 	}
-	var cands []candidate
+	cands := *buf
 	ring := min(q.RadiusMeters, max(firstRingMeters, x.ringFor(q.Latitude, q.Longitude, q.Limit)))
 	var spans [][2]int
 	for {
@@ -116,6 +121,7 @@ func (x *storeIndex) nearest(q NearbyQuery) []candidate {
 		if total >= q.Limit || last {
 			if cap(cands) < total {
 				cands = make([]candidate, 0, total)
+				*buf = cands
 			}
 			// A box around the circle (1% and a metre wider) rejects the
 			// covering's corners before the exact distance.
@@ -146,14 +152,22 @@ func (x *storeIndex) nearest(q NearbyQuery) []candidate {
 	// are the nearest.
 	if n := len(cands); n > 3*q.Limit {
 		inner := ring * math.Sqrt(1.5*float64(q.Limit)/float64(n))
-		kept := make([]candidate, 0, 2*q.Limit)
+		kept := 0
 		for _, c := range cands {
 			if c.distanceMeters <= inner {
-				kept = append(kept, c)
+				kept++
 			}
 		}
-		if len(kept) >= q.Limit {
-			cands = kept
+		if kept >= q.Limit {
+			// In place: the kept ones move to the front, in order.
+			k := 0
+			for _, c := range cands {
+				if c.distanceMeters <= inner {
+					cands[k] = c
+					k++
+				}
+			}
+			cands = cands[:k]
 		}
 	}
 	slices.SortFunc(cands, func(a, b candidate) int {
@@ -161,6 +175,10 @@ func (x *storeIndex) nearest(q NearbyQuery) []candidate {
 	})
 	return cands[:min(len(cands), q.Limit)]
 }
+
+// candidatePool keeps the candidate buffers of nearby queries: a dense
+// circle has a thousand, and garbage makes a large index's GC run often.
+var candidatePool = sync.Pool{New: func() any { return new([]candidate) }}
 
 // metersPerDegree is the length of a degree of latitude.
 const metersPerDegree = geo.EarthRadiusMeters * math.Pi / 180

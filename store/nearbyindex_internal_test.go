@@ -42,7 +42,7 @@ func BenchmarkNearest(b *testing.B) {
 			for b.Loop() {
 				lat, lng := 37.555+(rng.Float64()-0.5)*0.02, 126.96+(rng.Float64()-0.5)*0.02
 				t0 := time.Now()
-				got := x.nearest(NearbyQuery{Latitude: lat, Longitude: lng, RadiusMeters: 300, Limit: 100})
+				got := x.nearest(NearbyQuery{Latitude: lat, Longitude: lng, RadiusMeters: 300, Limit: 100}, new([]candidate))
 				ds = append(ds, time.Since(t0))
 				if len(got) != 100 {
 					b.Fatalf("%d results", len(got))

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -21,6 +22,9 @@ type Circle struct {
 	Name     string
 	Lat, Lng float64
 	RadiusKm float64
+	// Seed, when not 0, is how many stores to seed in this circle instead
+	// of NearbyConfig.SeedStores.
+	Seed int
 }
 
 // DefaultCircles compare a query inside one shard with one across a shard
@@ -45,6 +49,14 @@ type NearbyConfig struct {
 	Clients  int
 	Duration time.Duration
 	Out      io.Writer
+	// SeedEvents gives every seeded store a running event.
+	SeedEvents bool
+	// WithEvents runs each circle a second time with withEvents=true
+	// (named "NAME +events").
+	WithEvents bool
+	// Healthz runs GET /healthz first, with the same clients and
+	// duration: the baseline the circles compare with.
+	Healthz bool
 }
 
 // Nearby runs GET /stores on each circle in turn with the same clients and
@@ -58,7 +70,7 @@ func Nearby(ctx context.Context, cfg NearbyConfig) ([]*Result, error) {
 		MaxIdleConnsPerHost: cfg.Clients + 16,
 		IdleConnTimeout:     time.Minute,
 	}}
-	if cfg.SeedStores > 0 {
+	if cfg.SeedStores > 0 || slices.ContainsFunc(cfg.Circles, func(c Circle) bool { return c.Seed > 0 }) {
 		if err := seedCircles(ctx, cfg, hc); err != nil {
 			return nil, err
 		}
@@ -68,23 +80,61 @@ func Nearby(ctx context.Context, cfg NearbyConfig) ([]*Result, error) {
 		return nil, err
 	}
 	var results []*Result
-	for _, c := range cfg.Circles {
-		op := nearbyOp(hc, cfg.URL, token, c, cfg.Limit)
+	run := func(name string, op Op) error {
 		if out := op(ctx); out != "ok" {
-			return results, fmt.Errorf("%s: first query: %s", c.Name, out)
+			return fmt.Errorf("%s: first query: %s", name, out)
 		}
-		r := ClosedLoop(ctx, c.Name, cfg.Clients, cfg.Duration, 0, op)
+		r := ClosedLoop(ctx, name, cfg.Clients, cfg.Duration, 0, op)
 		results = append(results, r)
-		fmt.Fprintf(cfg.Out, "%-22s done: %d requests, %.0f ok/s, p99 %s\n", c.Name, r.Ops, r.PerSecond(), round(r.Percentile(99)))
+		fmt.Fprintf(cfg.Out, "%-22s done: %d requests, %.0f ok/s, p99 %s\n", name, r.Ops, r.PerSecond(), round(r.Percentile(99)))
+		return nil
+	}
+	if cfg.Healthz {
+		if err := run("healthz", healthzOp(hc, cfg.URL)); err != nil {
+			return results, err
+		}
+	}
+	for _, c := range cfg.Circles {
+		if err := run(c.Name, nearbyOp(hc, cfg.URL, token, c, cfg.Limit, false)); err != nil {
+			return results, err
+		}
+		if cfg.WithEvents {
+			if err := run(c.Name+" +events", nearbyOp(hc, cfg.URL, token, c, cfg.Limit, true)); err != nil {
+				return results, err
+			}
+		}
 	}
 	return results, nil
 }
 
+// healthzOp asks GET /healthz.
+func healthzOp(hc *http.Client, base string) Op {
+	return func(ctx context.Context) string {
+		req, err := http.NewRequestWithContext(ctx, "GET", base+"/healthz", nil)
+		if err != nil {
+			return err.Error()
+		}
+		resp, err := hc.Do(req)
+		if err != nil {
+			return "transport"
+		}
+		defer resp.Body.Close()
+		_, _ = io.Copy(io.Discard, resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			return strconv.Itoa(resp.StatusCode)
+		}
+		return "ok"
+	}
+}
+
 // nearbyOp queries the circle and checks the answer is complete.
-func nearbyOp(hc *http.Client, base, token string, c Circle, limit int) Op {
+func nearbyOp(hc *http.Client, base, token string, c Circle, limit int, withEvents bool) Op {
 	q := url.Values{"lat": {ftoa(c.Lat)}, "lng": {ftoa(c.Lng)}, "radius": {ftoa(c.RadiusKm)}}
 	if limit > 0 {
 		q.Set("limit", strconv.Itoa(limit))
+	}
+	if withEvents {
+		q.Set("withEvents", "true")
 	}
 	u := base + "/api/v1/stores?" + q.Encode()
 	return func(ctx context.Context) string {
@@ -118,18 +168,34 @@ func seedCircles(ctx context.Context, cfg NearbyConfig, hc *http.Client) error {
 	}
 	rng := rand.New(rand.NewPCG(5, 5))
 	start := time.Now()
+	kst := time.FixedZone("KST", 9*3600)
+	eventStart := time.Now().Add(-time.Minute).In(kst)
+	seeded := 0
 	for _, c := range cfg.Circles {
-		for i := range cfg.SeedStores {
+		n := cfg.SeedStores
+		if c.Seed != 0 {
+			n = c.Seed
+		}
+		for i := range n {
 			lat, lng := pointInDisc(rng, c)
-			if _, err := owner.CreateStore(ctx, client.Store{Name: fmt.Sprintf("근처 카페 %d", i), Phone: "01000000000",
+			st, err := owner.CreateStore(ctx, client.Store{Name: fmt.Sprintf("근처 카페 %d", i), Phone: "01000000000",
 				BusinessNumber: "1234567890", Address: "서울특별시", Dong: "벤치동", Latitude: lat, Longitude: lng,
 				StoreCategory: "CAFE", WeekdayOpenTime: "00:00", WeekdayCloseTime: "24:00",
-				WeekendOpenTime: "00:00", WeekendCloseTime: "24:00"}); err != nil {
+				WeekendOpenTime: "00:00", WeekendCloseTime: "24:00"})
+			if err != nil {
 				return fmt.Errorf("seed %s: %w", c.Name, err)
 			}
+			if cfg.SeedEvents {
+				if _, err := owner.CreateEvent(ctx, client.NewEvent{StoreID: st.ID, Name: fmt.Sprintf("아메리카노 1+1 %d", i),
+					EventStartAt: eventStart.Format("2006-01-02T15:04:05"),
+					EventEndAt:   eventStart.Add(47 * time.Hour).Format("2006-01-02T15:04:05"), TotalCount: 100}); err != nil {
+					return fmt.Errorf("seed an event in %s: %w", c.Name, err)
+				}
+			}
+			seeded++
 		}
 	}
-	fmt.Fprintf(cfg.Out, "seeded %d stores in each of %d circles in %s\n", cfg.SeedStores, len(cfg.Circles),
+	fmt.Fprintf(cfg.Out, "seeded %d stores (events: %v) over %d circles in %s\n", seeded, cfg.SeedEvents, len(cfg.Circles),
 		time.Since(start).Round(time.Millisecond))
 	return nil
 }

@@ -98,3 +98,29 @@ func mergeKeyRanges(ranges []KeyRange) []KeyRange {
 	}
 	return out
 }
+
+// CellAround returns the key range of the cell of the given level that
+// holds (lat, lng), and the cell's area in square meters.
+func CellAround(lat, lng float64, level int) (KeyRange, float64) {
+	id := s2.CellIDFromLatLng(s2.LatLngFromDegrees(lat, lng)).Parent(level)
+	areaM2 := s2.CellFromCellID(id).ApproxArea() * EarthRadiusMeters * EarthRadiusMeters
+	return KeyRange{Min: keyOf(id.RangeMin()), Max: keyOf(id.RangeMax())}, areaM2
+}
+
+// BoundCircle returns key ranges whose union holds the CellKey of every
+// point within radiusMeters of (lat, lng), like CoverCircle, from the four
+// cells around the cell vertex nearest the centre (s2.Cap.CellUnionBound):
+// a looser bound (up to about 20 times the circle's area) that costs no
+// covering search, for scans of memory where a candidate costs nanoseconds.
+func BoundCircle(lat, lng, radiusMeters float64) []KeyRange {
+	if !(radiusMeters > 0) {
+		radiusMeters = 0
+	}
+	c := s2.CapFromCenterAngle(pointOf(lat, lng), angleOfMeters(radiusMeters+coverMarginMeters))
+	cells := c.CellUnionBound()
+	ranges := make([]KeyRange, 0, len(cells))
+	for _, id := range cells {
+		ranges = append(ranges, KeyRange{Min: keyOf(id.RangeMin()), Max: keyOf(id.RangeMax())})
+	}
+	return mergeKeyRanges(ranges)
+}

@@ -86,25 +86,6 @@ type storeEvent struct {
 	Remaining    int            `json:"remaining"`
 }
 
-// attachEvents adds the running events of each store, all of shard db.
-func (s *Server) attachEvents(ctx context.Context, db *store.DB, stores []nearbyStore) error {
-	ids := make([]int64, len(stores))
-	index := map[int64]int{}
-	for i, st := range stores {
-		ids[i], index[st.ID] = st.ID, i
-	}
-	events, err := db.RunningEvents(ctx, ids, s.now())
-	if err != nil {
-		return err
-	}
-	for _, e := range events {
-		st := &stores[index[e.StoreID]]
-		st.Events = append(st.Events, storeEvent{e.ID, e.Name, couponpop.Time{Time: e.StartAt},
-			couponpop.Time{Time: e.EndAt}, e.TotalCount, e.Remaining()})
-	}
-	return nil
-}
-
 func (s *Server) handleCreateEvent(w http.ResponseWriter, r *http.Request) {
 	var in couponpop.EventInput
 	if err := decodeValid(r, &in); err != nil {

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"math"
 	"net/http"
 	"slices"
 
@@ -54,22 +53,6 @@ func newStoreResponse(st *couponpop.Store) storeResponse {
 		couponpop.Time{Time: st.CreatedAt}, couponpop.Time{Time: st.UpdatedAt}}
 }
 
-// nearbyStore is one row of GET /stores.
-type nearbyStore struct {
-	ID            int64   `json:"id"`
-	Name          string  `json:"name"`
-	Address       string  `json:"address"`
-	Dong          string  `json:"dong"`
-	StoreCategory string  `json:"storeCategory"`
-	Latitude      float64 `json:"latitude"`
-	Longitude     float64 `json:"longitude"`
-	ImageURL      string  `json:"imageUrl"`
-	Distance      float64 `json:"distance"` // km, 2 decimals
-	// DistanceMeters [ext] is the exact distance; nodes merge by it.
-	DistanceMeters float64      `json:"distanceMeters"`
-	Events         []storeEvent `json:"events,omitempty"`
-}
-
 func (s *Server) handleNearbyStores(w http.ResponseWriter, r *http.Request) {
 	q := query{r: r}
 	lat, lng := q.requiredFloat("lat"), q.requiredFloat("lng")
@@ -89,34 +72,31 @@ func (s *Server) handleNearbyStores(w http.ResponseWriter, r *http.Request) {
 	if openNow {
 		nq.OpenAt = s.now()
 	}
+	nq.WithEvents = withEvents
+	now := s.now()
 	out, missing, err := gather(s, r, s.shards.Map.ShardsTouching(lat, lng, nq.RadiusMeters),
-		func(ctx context.Context, db *store.DB) ([]nearbyStore, error) {
-			found, err := db.Nearby(ctx, nq)
+		func(ctx context.Context, db *store.DB) ([]nearbyRow, error) {
+			found, err := db.NearbyListings(ctx, nq)
 			if err != nil {
 				return nil, err
 			}
-			rows := make([]nearbyStore, len(found))
+			rows := make([]nearbyRow, len(found))
 			for i, f := range found {
-				rows[i] = nearbyStore{ID: f.ID, Name: f.Name, Address: f.Address, Dong: f.Dong, StoreCategory: f.StoreCategory,
-					Latitude: f.Latitude, Longitude: f.Longitude, ImageURL: f.ImageURL,
-					Distance: math.Round(f.DistanceMeters/10) / 100, DistanceMeters: f.DistanceMeters}
+				rows[i] = nearbyRow{ID: f.ID(), DistanceMeters: f.DistanceMeters, listing: listingFragment(f)}
+				if withEvents {
+					rows[i].events = eventsFragment(f.Events, now)
+				}
 			}
-			if withEvents {
-				err = s.attachEvents(ctx, db, rows)
-			}
-			return rows, err
-		}, unwrapList[nearbyStore])
+			return rows, nil
+		}, unwrapNearbyRows)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	slices.SortFunc(out, func(a, b nearbyStore) int {
+	slices.SortFunc(out, func(a, b nearbyRow) int {
 		return cmp.Or(cmp.Compare(a.DistanceMeters, b.DistanceMeters), cmp.Compare(a.ID, b.ID))
 	})
-	if out == nil {
-		out = []nearbyStore{}
-	}
-	writeGathered(w, out[:min(len(out), limit)], missing)
+	writeNearby(w, out[:min(len(out), limit)], missing)
 }
 
 // storeDetail is the StoreDetail members read at /stores/{storeId}: v2's

@@ -52,8 +52,7 @@ type DB struct {
 	claimOpts   ClaimOptions
 	claims      *claimWriter
 	gates       eventGates
-	nearby      nearbyStmts
-	listings    listingCache
+	index       storeIndex
 
 	search *searchState
 
@@ -97,6 +96,13 @@ func Open(ctx context.Context, path string, shard int, opts Options) (*DB, error
 				db.Close()
 				return nil, fmt.Errorf("open shard %d at %s: %w", shard, path, err)
 			}
+		}
+	}
+	if !opts.Replica && shard != GlobalShard {
+		// Build the nearby index now rather than in the first query.
+		if _, err := db.storeIndex(ctx); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open shard %d at %s: %w", shard, path, err)
 		}
 	}
 	db.search.startFollower()
@@ -150,10 +156,8 @@ func (db *DB) Close() error {
 		if db.claims != nil {
 			db.claims.stop()
 		}
-		for _, st := range []*sql.Stmt{db.nearby.cells, db.nearby.cellPoints, db.nearby.byIDs} {
-			if st != nil {
-				st.Close()
-			}
+		if db.index.posStmt != nil {
+			db.index.posStmt.Close()
 		}
 		db.search.close()
 		db.closeErr = errors.Join(db.checkpoints.stop(), db.read.Close(), db.write.Close())

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 
 	"github.com/couponpop/couponpop/geo"
 )
@@ -14,35 +15,25 @@ type MapPoint struct {
 }
 
 // StoresInRect returns the live stores inside the box, at most limit, from
-// the cell index alone (no row is read). truncated says more were there.
+// the in-memory index. truncated says more were there.
 func (db *DB) StoresInRect(ctx context.Context, r geo.Rect, limit int) (points []MapPoint, truncated bool, err error) {
-	stmts, err := db.nearbyStatements(ctx)
+	x, err := db.storeIndex(ctx)
 	if err != nil {
 		return nil, false, err
 	}
+	x.mu.RLock()
+	defer x.mu.RUnlock()
 	for _, kr := range geo.CoverRect(r) {
-		rows, err := stmts.cellPoints.QueryContext(ctx, kr.Min, kr.Max)
-		if err != nil {
-			return nil, false, err
-		}
-		for rows.Next() {
-			var p MapPoint
-			if err := rows.Scan(&p.ID, &p.Latitude, &p.Longitude, &p.Category); err != nil {
-				rows.Close()
-				return nil, false, err
-			}
-			if !r.Contains(p.Latitude, p.Longitude) {
+		i, _ := slices.BinarySearchFunc(x.entries, kr.Min, entryCellCmp)
+		for ; i < len(x.entries) && x.entries[i].cell <= kr.Max; i++ {
+			e := &x.entries[i]
+			if !r.Contains(e.lat, e.lng) {
 				continue
 			}
 			if len(points) == limit {
-				rows.Close()
 				return points, true, nil
 			}
-			points = append(points, p)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, false, err
+			points = append(points, MapPoint{ID: e.id, Latitude: e.lat, Longitude: e.lng, Category: e.listing.Category()})
 		}
 	}
 	return points, false, nil

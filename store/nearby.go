@@ -3,8 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
-	"database/sql"
-	"encoding/json"
+	"math"
 	"slices"
 	"sync"
 	"time"
@@ -20,6 +19,8 @@ type NearbyQuery struct {
 	Category            string    // "" for any
 	OpenAt              time.Time // zero for any time; else only stores open then
 	Limit               int
+	// WithEvents asks for each store's events (NearbyStore.Events).
+	WithEvents bool
 }
 
 // NearbyStore is a store's listing (its listingColumns) and its distance
@@ -27,197 +28,191 @@ type NearbyQuery struct {
 type NearbyStore struct {
 	*couponpop.Store
 	DistanceMeters float64
+	Listing        *Listing
+	// Events are the store's events that may run (with WithEvents; nil
+	// when it has none): StoreEvents.Running picks those running now.
+	Events *StoreEvents
 }
 
 type candidate struct {
-	id             int64
+	entry          *storeEntry
 	distanceMeters float64
 }
 
-// firstRingMeters is the first radius Nearby tries: in a dense district it
-// already holds the nearest hundred stores.
-const firstRingMeters = 200
+// firstRingMeters is the first radius Nearby looks at. A circle whose
+// covering holds fewer than Limit stores cannot hold Limit, so small rings
+// cost two binary searches a covering range and no distance.
+const firstRingMeters = 50
 
-// nearbyStmts are Nearby's statements, prepared once per DB.
-type nearbyStmts struct {
-	once       sync.Once
-	err        error
-	cells      *sql.Stmt // candidates in one cell-key range
-	cellPoints *sql.Stmt // map points in one cell-key range
-	byIDs      *sql.Stmt // rows of a JSON list of ids
-}
-
-func (db *DB) nearbyStatements(ctx context.Context) (*nearbyStmts, error) {
-	n := &db.nearby
-	n.once.Do(func() {
-		if n.cells, n.err = db.read.PrepareContext(ctx, `SELECT id, latitude, longitude FROM stores
-			WHERE cell BETWEEN ?1 AND ?2 AND deleted_at IS NULL AND (?3 = '' OR category = ?3)`); n.err != nil {
-			return
-		}
-		if n.cellPoints, n.err = db.read.PrepareContext(ctx, `SELECT id, latitude, longitude, category FROM stores
-			WHERE cell BETWEEN ? AND ? AND deleted_at IS NULL`); n.err != nil {
-			return
-		}
-		n.byIDs, n.err = db.read.PrepareContext(ctx, `SELECT `+listingColumns+` FROM stores
-			WHERE deleted_at IS NULL AND id IN (SELECT value FROM json_each(?))`)
-	})
-	return n, n.err
+// NearbyListing is a store of a nearby answer as the index keeps it.
+type NearbyListing struct {
+	*Listing
+	Latitude, Longitude float64
+	DistanceMeters      float64
+	// Events are the store's events that may run (with WithEvents; nil
+	// when it has none): StoreEvents.Running picks those running now.
+	Events *StoreEvents
 }
 
 // Nearby returns the stores within the radius, nearest first (ties by ID),
-// at most Limit. It scans the cell index over an S2 covering of a circle,
-// keeps the points whose exact distance is inside, then loads only the rows
-// it returns. Without an opening-hours filter it widens the circle from
-// 200 m, doubling, and stops as soon as a circle holds Limit stores: they
-// are then the nearest of the whole radius.
+// at most Limit: NearbyListings with each listing as a new Store.
 func (db *DB) Nearby(ctx context.Context, q NearbyQuery) ([]NearbyStore, error) {
-	stmts, err := db.nearbyStatements(ctx)
+	found, err := db.NearbyListings(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	var cands []candidate
-	ring := q.RadiusMeters
-	if q.OpenAt.IsZero() {
-		ring = min(q.RadiusMeters, firstRingMeters)
+	out := make([]NearbyStore, len(found))
+	for i, f := range found {
+		out[i] = NearbyStore{Store: f.store(f.Latitude, f.Longitude), DistanceMeters: f.DistanceMeters, Listing: f.Listing, Events: f.Events}
 	}
+	return out, nil
+}
+
+// NearbyListings returns the stores within the radius, nearest first (ties
+// by ID), at most Limit, from the shard's in-memory index (brought up to
+// the shard's commit position first), without copying anything. It widens
+// a circle, doubling, from one that should hold about 1.5 × Limit stores by
+// the density around the point, and stops as soon as a circle holds Limit
+// stores of the query (category, open at OpenAt): they are then the
+// nearest of the whole radius. Within a circle it measures only the stores
+// of the circle's S2 covering.
+func (db *DB) NearbyListings(ctx context.Context, q NearbyQuery) ([]NearbyListing, error) {
+	x, err := db.storeIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	buf := candidatePool.Get().(*[]candidate)
+	defer candidatePool.Put(buf)
+	cands := x.nearest(q, buf)
+	out := make([]NearbyListing, len(cands))
+	for i, c := range cands {
+		e := c.entry
+		out[i] = NearbyListing{Listing: e.listing, Latitude: e.lat, Longitude: e.lng, DistanceMeters: c.distanceMeters}
+		if q.WithEvents {
+			out[i].Events = x.events[e.id]
+		}
+	}
+	return out, nil
+}
+
+// nearest returns the Limit nearest stores of the query. mu is read-held.
+// It collects candidates in *buf, which it may grow: the answer is a
+// part of it.
+func (x *storeIndex) nearest(q NearbyQuery, buf *[]candidate) []candidate {
+	if q.Limit <= 0 {
+		return nil
+	}
+	cands := *buf
+	ring := min(q.RadiusMeters, max(firstRingMeters, x.ringFor(q.Latitude, q.Longitude, q.Limit)))
+	var spans [][2]int
 	for {
-		if cands, err = db.candidatesWithin(ctx, stmts, q, ring); err != nil {
-			return nil, err
+		ranges := geo.BoundCircle(q.Latitude, q.Longitude, ring)
+		spans, cands = spans[:0], cands[:0]
+		total := 0
+		for _, r := range ranges {
+			lo, _ := slices.BinarySearchFunc(x.entries, r.Min, entryCellCmp)
+			hi, _ := slices.BinarySearchFunc(x.entries[lo:], r.Max+1, entryCellCmp)
+			spans = append(spans, [2]int{lo, lo + hi})
+			total += hi
 		}
-		if len(cands) >= q.Limit || ring >= q.RadiusMeters {
-			break
-		}
-		ring = min(2*ring, q.RadiusMeters)
-	}
-	out := make([]NearbyStore, 0, min(len(cands), q.Limit))
-	// Load rows a page at a time: the hours filter may drop some.
-	for start := 0; start < len(cands) && len(out) < q.Limit; start += q.Limit {
-		page := cands[start:min(start+q.Limit, len(cands))]
-		byID, err := db.listingsByID(ctx, stmts, page)
-		if err != nil {
-			return nil, err
-		}
-		for _, c := range page {
-			s := byID[c.id]
-			if s == nil || (!q.OpenAt.IsZero() && !s.OpenAt(q.OpenAt)) {
-				continue
+		last := ring >= q.RadiusMeters
+		if total >= q.Limit || last {
+			if cap(cands) < total {
+				cands = make([]candidate, 0, total)
+				*buf = cands
 			}
-			out = append(out, NearbyStore{Store: s, DistanceMeters: c.distanceMeters})
-			if len(out) == q.Limit {
+			// A box around the circle (1% and a metre wider) rejects the
+			// covering's corners before the exact distance.
+			dLat := (ring*1.01 + 1) / metersPerDegree
+			dLng := dLat / max(math.Cos((math.Abs(q.Latitude)+dLat)*math.Pi/180), 1e-9)
+			for _, sp := range spans {
+				for i := sp[0]; i < sp[1]; i++ {
+					e := &x.entries[i]
+					if math.Abs(e.lat-q.Latitude) > dLat || (dLng < 180 && math.Abs(e.lng-q.Longitude) > dLng) {
+						continue
+					}
+					d := geo.DistanceMeters(q.Latitude, q.Longitude, e.lat, e.lng)
+					if d > ring || !q.matches(e.listing) {
+						continue
+					}
+					cands = append(cands, candidate{e, d})
+				}
+			}
+			if len(cands) >= q.Limit || last {
 				break
 			}
 		}
+		ring = min(2*ring, q.RadiusMeters)
 	}
-	return out, nil
-}
-
-// candidatesWithin returns the stores within radiusMeters of the query
-// point (and of its category), nearest first.
-func (db *DB) candidatesWithin(ctx context.Context, stmts *nearbyStmts, q NearbyQuery, radiusMeters float64) ([]candidate, error) {
-	var cands []candidate
-	for _, r := range geo.CoverCircle(q.Latitude, q.Longitude, radiusMeters) {
-		rows, err := stmts.cells.QueryContext(ctx, r.Min, r.Max, q.Category)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var id int64
-			var lat, lng float64
-			if err := rows.Scan(&id, &lat, &lng); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			if d := geo.DistanceMeters(q.Latitude, q.Longitude, lat, lng); d <= radiusMeters {
-				cands = append(cands, candidate{id, d})
+	// A circle that holds many more than Limit (the density guess was
+	// low) is narrowed before sorting: every store within a smaller radius
+	// is among the candidates, so if that radius still holds Limit, they
+	// are the nearest.
+	if n := len(cands); n > 3*q.Limit {
+		inner := ring * math.Sqrt(1.5*float64(q.Limit)/float64(n))
+		kept := 0
+		for _, c := range cands {
+			if c.distanceMeters <= inner {
+				kept++
 			}
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
+		if kept >= q.Limit {
+			// In place: the kept ones move to the front, in order.
+			k := 0
+			for _, c := range cands {
+				if c.distanceMeters <= inner {
+					cands[k] = c
+					k++
+				}
+			}
+			cands = cands[:k]
 		}
 	}
 	slices.SortFunc(cands, func(a, b candidate) int {
-		return cmp.Or(cmp.Compare(a.distanceMeters, b.distanceMeters), cmp.Compare(a.id, b.id))
+		return cmp.Or(cmp.Compare(a.distanceMeters, b.distanceMeters), cmp.Compare(a.entry.id, b.entry.id))
 	})
-	return cands, nil
+	return cands[:min(len(cands), q.Limit)]
 }
 
-// maxCachedListings bounds the listing cache of one shard (~300 B each).
-const maxCachedListings = 200_000
+// candidatePool keeps the candidate buffers of nearby queries: a dense
+// circle has a thousand, and garbage makes a large index's GC run often.
+var candidatePool = sync.Pool{New: func() any { return new([]candidate) }}
 
-// listingCache keeps store listings between nearby queries. Every store
-// write changes the keyword index's generation (here or on the node that
-// wrote the file), which empties it.
-type listingCache struct {
-	mu   sync.Mutex
-	gen  int64
-	rows map[int64]*couponpop.Store
+// metersPerDegree is the length of a degree of latitude.
+const metersPerDegree = geo.EarthRadiusMeters * math.Pi / 180
+
+// densityLevel is the S2 level (cells of about 1 km) whose cell around a
+// query point tells the density there.
+const densityLevel = 13
+
+// ringFor returns the radius of a circle around the point that holds about
+// 1.5 times limit stores, judging by the density of stores in the point's
+// level-13 cell (0 when that cell holds none): the first circle Nearby
+// tries, so that it measures distances once in most queries.
+func (x *storeIndex) ringFor(lat, lng float64, limit int) float64 {
+	r, areaM2 := geo.CellAround(lat, lng, densityLevel)
+	lo, _ := slices.BinarySearchFunc(x.entries, r.Min, entryCellCmp)
+	hi, _ := slices.BinarySearchFunc(x.entries[lo:], r.Max+1, entryCellCmp)
+	if hi == 0 {
+		return 0
+	}
+	return math.Sqrt(1.5 * float64(limit) * areaM2 / (math.Pi * float64(hi)))
 }
 
-// listingsByID returns the candidates' listings, from the cache where it
-// holds them and from one query for the rest. The stores are shared: callers
-// must not change them.
-func (db *DB) listingsByID(ctx context.Context, stmts *nearbyStmts, cands []candidate) (map[int64]*couponpop.Store, error) {
-	gen, err := db.keywordGeneration(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c := &db.listings
-	out := make(map[int64]*couponpop.Store, len(cands))
-	var missing []candidate
-	c.mu.Lock()
-	if c.rows == nil || c.gen != gen || len(c.rows) > maxCachedListings {
-		c.gen, c.rows = gen, map[int64]*couponpop.Store{}
-	}
-	for _, cand := range cands {
-		if s := c.rows[cand.id]; s != nil {
-			out[cand.id] = s
-		} else {
-			missing = append(missing, cand)
-		}
-	}
-	c.mu.Unlock()
-	if len(missing) == 0 {
-		return out, nil
-	}
-	loaded, err := db.storesByID(ctx, stmts, missing)
-	if err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	for id, s := range loaded {
-		out[id] = s
-		if c.gen == gen {
-			c.rows[id] = s
-		}
-	}
-	c.mu.Unlock()
-	return out, nil
-}
+func entryCellCmp(e storeEntry, cell int64) int { return cmp.Compare(e.cell, cell) }
 
-// storesByID loads the rows of the candidates in one query.
-func (db *DB) storesByID(ctx context.Context, stmts *nearbyStmts, cands []candidate) (map[int64]*couponpop.Store, error) {
-	ids := make([]int64, len(cands))
-	for i, c := range cands {
-		ids[i] = c.id
+// matches reports whether a store within the circle answers the query.
+func (q *NearbyQuery) matches(l *Listing) bool {
+	if q.Category != "" && l.Category() != q.Category {
+		return false
 	}
-	list, _ := json.Marshal(ids)
-	rows, err := stmts.byIDs.QueryContext(ctx, string(list))
-	if err != nil {
-		return nil, err
+	if q.OpenAt.IsZero() {
+		return true
 	}
-	defer rows.Close()
-	byID := make(map[int64]*couponpop.Store, len(ids))
-	for rows.Next() {
-		var s couponpop.Store
-		in := &s.StoreInput
-		if err := rows.Scan(&s.ID, &s.MemberID, &in.Name, &in.Address, &in.Dong, &in.Latitude, &in.Longitude, &in.ImageURL,
-			&in.StoreCategory, &in.WeekdayOpenTime, &in.WeekdayCloseTime, &in.WeekendOpenTime, &in.WeekendCloseTime); err != nil {
-			return nil, err
-		}
-		byID[s.ID] = &s
-	}
-	return byID, rows.Err()
+	hours := l.hours()
+	return hours.OpenAt(q.OpenAt)
 }
 
 // listingColumns are the columns of a store in a nearby listing: where it

@@ -60,24 +60,36 @@ south shards of "cluster up --shards 2": a fan-out).`,
 	f.StringVar(&url, "url", "http://127.0.0.1:8080", "the node to query")
 	f.StringVar(&secret, "jwt-secret", os.Getenv("COUPONPOP_JWT_SECRET"), "the node's JWT secret (default: read from --data)")
 	f.StringVar(&dataDir, "data", "./data", "the node's data dir or the cluster dir, for its jwt-secret")
-	f.StringArrayVar(&circles, "circle", nil, `a circle to query, "name:lat,lng,radiusKm" (repeatable; default the two above)`)
-	f.IntVar(&cfg.SeedStores, "seed", 0, "stores to create in each circle first")
+	f.StringArrayVar(&circles, "circle", nil, `a circle to query, "name:lat,lng,radiusKm[,seed]" (repeatable; default the two above)`)
+	f.IntVar(&cfg.SeedStores, "seed", 0, "stores to create in each circle first (a circle's own seed count overrides it)")
+	f.BoolVar(&cfg.SeedEvents, "seed-events", false, "give every seeded store a running event (100 coupons)")
+	f.BoolVar(&cfg.WithEvents, "with-events", false, `run each circle again with withEvents=true ("NAME +events")`)
+	f.BoolVar(&cfg.Healthz, "healthz", false, "run GET /healthz first, the baseline of the same run")
 	f.IntVar(&cfg.Limit, "limit", cfg.Limit, "stores per answer (the query's limit)")
 	f.IntVar(&cfg.Clients, "clients", cfg.Clients, "concurrent clients")
 	f.DurationVar(&cfg.Duration, "duration", cfg.Duration, "length of each circle's run")
 	return cmd
 }
 
-// parseCircle reads "name:lat,lng,radiusKm".
+// parseCircle reads "name:lat,lng,radiusKm[,seed]".
 func parseCircle(s string) (bench.Circle, error) {
 	name, rest, ok := strings.Cut(s, ":")
 	var c bench.Circle
 	if ok {
-		_, err := fmt.Sscanf(rest, "%g,%g,%g", &c.Lat, &c.Lng, &c.RadiusKm)
-		ok = err == nil && c.RadiusKm > 0
+		parts := strings.Split(rest, ",")
+		var err error
+		switch len(parts) {
+		case 3:
+			_, err = fmt.Sscanf(rest, "%g,%g,%g", &c.Lat, &c.Lng, &c.RadiusKm)
+		case 4:
+			_, err = fmt.Sscanf(rest, "%g,%g,%g,%d", &c.Lat, &c.Lng, &c.RadiusKm, &c.Seed)
+		default:
+			err = fmt.Errorf("want 3 or 4 numbers")
+		}
+		ok = err == nil && c.RadiusKm > 0 && c.Seed >= 0
 	}
 	if !ok || name == "" {
-		return c, fmt.Errorf("--circle %q: want name:lat,lng,radiusKm", s)
+		return c, fmt.Errorf("--circle %q: want name:lat,lng,radiusKm[,seed]", s)
 	}
 	c.Name = name
 	return c, nil

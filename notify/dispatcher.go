@@ -27,7 +27,7 @@ import (
 // Subscriptions is where the dispatcher finds and drops subscriptions:
 // shard 0 (a *store.DB).
 type Subscriptions interface {
-	PushSubscriptions(ctx context.Context, memberID int64) ([]store.PushSubscription, error)
+	PushSubscriptionsOf(ctx context.Context, memberIDs []int64) (map[int64][]store.PushSubscription, error)
 	PushSubscriptionByEndpoint(ctx context.Context, endpoint string) (store.PushSubscription, bool, error)
 	DeleteGoneSubscription(ctx context.Context, endpoint string) error
 }
@@ -212,8 +212,13 @@ func (r *run) feed(ctx context.Context) error {
 			d.warn(ctx, "read outbox", err)
 		}
 		names := newNameCache(d.cfg.Shard)
+		subs, err := d.cfg.Subscriptions.PushSubscriptionsOf(ctx, members(rows))
+		if err != nil {
+			d.warn(ctx, "read subscriptions", err)
+			rows = nil // try them again after Poll
+		}
 		for _, row := range rows {
-			if err := r.dispatch(ctx, row, names); err != nil {
+			if err := r.dispatch(ctx, row, subs[row.Coupon.MemberID], names); err != nil {
 				d.warn(ctx, "dispatch", err)
 				break // try this row again after Poll
 			}
@@ -255,19 +260,29 @@ func (d *Dispatcher) warn(ctx context.Context, what string, err error) {
 	}
 }
 
-// dispatch starts the sends of one outbox row.
-func (r *run) dispatch(ctx context.Context, row store.OutboxMessage, names *nameCache) error {
+// members are the customers the rows are about.
+func members(rows []store.OutboxMessage) []int64 {
+	ids := make([]int64, 0, len(rows))
+	for _, row := range rows {
+		ids = append(ids, row.Coupon.MemberID)
+	}
+	return ids
+}
+
+// dispatch starts the sends of one outbox row to its member's subscriptions.
+// A row whose member has none (most, under a claim burst) costs no read.
+func (r *run) dispatch(ctx context.Context, row store.OutboxMessage, subs []store.PushSubscription, names *nameCache) error {
 	d := r.d
 	msg := &message{row: row}
+	if len(subs) == 0 {
+		return r.put(ctx, result{msg: msg})
+	}
 	pm, ok, err := names.message(ctx, row)
 	if err != nil {
 		return err
 	}
-	var subs []store.PushSubscription
-	if ok {
-		if subs, err = d.cfg.Subscriptions.PushSubscriptions(ctx, row.Coupon.MemberID); err != nil {
-			return err
-		}
+	if !ok {
+		return r.put(ctx, result{msg: msg})
 	}
 	done, err := d.cfg.Shard.PushedEndpoints(ctx, row.TraceID)
 	if err != nil {

@@ -178,17 +178,22 @@ func (db *DB) CommitPushes(ctx context.Context, c PushCommit) error {
 				return err
 			}
 		}
-		for _, id := range c.Handled {
-			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET sent_at = ?, attempts = attempts + 1 WHERE id = ?`, now, id); err != nil {
-				return err
-			}
-		}
 		if len(c.Handled) == 0 {
 			return nil
 		}
+		handled, err := json.Marshal(c.Handled)
+		if err != nil {
+			return err
+		}
+		// One statement for the batch: under a claim burst it holds
+		// thousands of rows, and the claim writer waits for this lock.
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET sent_at = ?, attempts = attempts + 1
+			WHERE id IN (SELECT value FROM json_each(?))`, now, string(handled)); err != nil {
+			return err
+		}
 		// Every row between the cursor and the first unsent one is handled;
 		// ids commit in order (one writer), so none can appear below it.
-		_, err := tx.ExecContext(ctx, `UPDATE push_cursor SET outbox_id = COALESCE(
+		_, err = tx.ExecContext(ctx, `UPDATE push_cursor SET outbox_id = COALESCE(
 			(SELECT MIN(id) - 1 FROM outbox WHERE id > push_cursor.outbox_id AND sent_at IS NULL),
 			(SELECT MAX(id) FROM outbox), outbox_id) WHERE id = 1`)
 		return err

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -87,6 +88,33 @@ func (db *DB) PushSubscriptions(ctx context.Context, memberID int64) ([]PushSubs
 			return nil, err
 		}
 		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// PushSubscriptionsOf returns the subscriptions of the members, by member,
+// in one query; members without any are absent.
+func (db *DB) PushSubscriptionsOf(ctx context.Context, memberIDs []int64) (map[int64][]PushSubscription, error) {
+	out := map[int64][]PushSubscription{}
+	if len(memberIDs) == 0 {
+		return out, nil
+	}
+	ids, err := json.Marshal(memberIDs)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT member_id, endpoint, p256dh, auth, device_identifier
+		FROM push_subscriptions WHERE member_id IN (SELECT value FROM json_each(?)) ORDER BY created_at, endpoint`, string(ids))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s PushSubscription
+		if err := rows.Scan(&s.MemberID, &s.Endpoint, &s.P256dh, &s.Auth, &s.DeviceIdentifier); err != nil {
+			return nil, err
+		}
+		out[s.MemberID] = append(out[s.MemberID], s)
 	}
 	return out, rows.Err()
 }

@@ -293,7 +293,8 @@ func idsOf(ranked []search.Scored) []int64 {
 // keywordRanked returns up to limit store IDs by bm25 across dbs: matches of
 // every word; when they are fewer than few, matches of every word with the
 // misspelt ones corrected (the corrected text is returned as the
-// suggestion); when still fewer, matches of every word or its synonyms;
+// suggestion); when still fewer, matches of every word or its synonyms or
+// part-words (the known compounds of the shards it is part of or holds);
 // then matches of some words; each scaled below the ones before. (A hybrid search asks for many candidates but falls
 // back only when the page would not fill: the vector side covers recall,
 // and a fallback with a common word ranks a large part of the shard.)
@@ -330,16 +331,18 @@ func (s *Searcher) keywordRanked(ctx context.Context, dbs []*DB, q SearchQuery, 
 			return ranked, suggestion, nil
 		}
 	}
-	if syn := s.synonyms(); syn != nil {
-		if fts, ok := search.ExpandedQuery(text, s.aliasSet(), syn); ok {
-			more, err := match(fts)
-			if err != nil {
-				return nil, "", err
-			}
-			ranked = appendFallback(ranked, more, limit)
-			if len(ranked) >= few {
-				return ranked, suggestion, nil
-			}
+	parts, err := partWordsOf(ctx, dbs)
+	if err != nil {
+		return nil, "", err
+	}
+	if fts, ok := search.ExpandedQueryWith(text, s.aliasSet(), s.synonyms(), parts); ok {
+		more, err := match(fts)
+		if err != nil {
+			return nil, "", err
+		}
+		ranked = appendFallback(ranked, more, limit)
+		if len(ranked) >= few {
+			return ranked, suggestion, nil
 		}
 	}
 	some, _ := search.KeywordQueryAny(text, s.aliasSet())

@@ -118,6 +118,14 @@ func wordExpr(w string, aliases Aliases, prefix bool) string {
 	if expr == "" {
 		return ""
 	}
+	if !prefix && isSyllable(core) {
+		// A bare noun of one syllable names what a shop is: it matches
+		// as the start of a word of the name or category (술 → 술집),
+		// but in descriptions only alone (차 한 잔), since there a
+		// syllable begins many unrelated words (차 → 차분한, 차가운).
+		// Its compounds ending in it come from the part-word dictionary.
+		expr = "({" + ColName + " " + ColCategory + "} : " + expr + " OR " + phrase(Tokens(core), false) + ")"
+	}
 	if stem, ok := cutShopSuffix(core); ok && !prefix {
 		expr = "(" + expr + " OR " + phrase(Tokens(stem), isSyllable(stem)) + ")"
 	}

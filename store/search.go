@@ -50,8 +50,9 @@ type SearchResult struct {
 	// mean") when the words as typed found too few stores and the
 	// corrected ones were searched too, ranked below them; else "".
 	Suggestion string
-	// Area is the name of the gazetteer area a hybrid query named, whose
-	// nearer stores were lifted (see areaOf); "" when none.
+	// Area is the name of the gazetteer area a hybrid or keyword query
+	// named, whose nearer stores were lifted instead of its word being
+	// searched for (see areaOf); "" when none.
 	Area string
 }
 
@@ -171,14 +172,32 @@ func normQuery(q SearchQuery) SearchQuery {
 // Keyword ranks the stores of dbs by bm25 of the words of q.Text, all
 // words first (KeywordQuery), then, when that finds fewer than q.Limit, the
 // stores matching some of them (KeywordQueryAny) below those.
+//
+// When q names an area (see areaOf), the area's word is not searched for:
+// up to Candidates stores matching the other words are ranked, and those
+// near the area lifted, as Hybrid does.
 func (s *Searcher) Keyword(ctx context.Context, dbs []*DB, q SearchQuery) (SearchResult, error) {
 	q = normQuery(q)
+	if a, ok := s.areaOf(q); ok {
+		ranked, suggestion, err := s.areaKeyword(ctx, dbs, a, s.candidates(q.Limit), q.Limit)
+		if err != nil {
+			return SearchResult{}, err
+		}
+		hits, err := s.areaBoosted(ctx, dbs, a, ranked, q.Limit)
+		return SearchResult{Hits: hits, Suggestion: suggestion, Area: a.name}, err
+	}
 	ranked, suggestion, err := s.keywordRanked(ctx, dbs, q, q.Limit, q.Limit)
 	if err != nil {
 		return SearchResult{}, err
 	}
 	hits, err := hydrate(ctx, dbs, ranked, q, false)
 	return SearchResult{Hits: hits, Suggestion: suggestion}, err
+}
+
+// textOf is q with the text of near: the query without its area's word.
+func textOf(q, near SearchQuery) SearchQuery {
+	q.Text = near.Text
+	return q
 }
 
 // Semantic ranks the stores of dbs by the cosine similarity of their
@@ -237,21 +256,35 @@ func (s *Searcher) vectorText(text string) string {
 // or takes longer than VectorTimeout, the keyword ranking answers alone.
 func (s *Searcher) Hybrid(ctx context.Context, dbs []*DB, q SearchQuery) (SearchResult, error) {
 	q = normQuery(q)
-	near, area := s.areaOf(q)
+	a, inArea := s.areaOf(q)
+	if inArea {
+		// The area is the query's place, not a word of it: both sides
+		// search the other words, in the area (see areaKeyword).
+		q = textOf(q, a.near)
+	}
 	if _, ok := search.KeywordQuery(q.Text, s.aliasSet()); !ok {
 		return SearchResult{}, nil
 	}
 	n := s.candidates(q.Limit)
 	var suggestion string
 	keyword := func(ctx context.Context) ([]int64, error) {
-		ranked, sug, err := s.keywordRanked(ctx, dbs, q, n, q.Limit)
-		suggestion = sug
+		var ranked []search.Scored
+		var err error
+		if inArea {
+			ranked, suggestion, err = s.areaKeyword(ctx, dbs, a, n, q.Limit)
+		} else {
+			ranked, suggestion, err = s.keywordRanked(ctx, dbs, q, n, q.Limit)
+		}
 		return idsOf(ranked), err
 	}
 	var vector func(context.Context) ([]int64, error)
 	if s.Embedder != nil && s.vectorText(q.Text) != "" {
+		vq := q
+		if inArea {
+			vq = a.near
+		}
 		vector = func(ctx context.Context) ([]int64, error) {
-			ranked, err := s.vectorRanked(ctx, dbs, q, n)
+			ranked, err := s.vectorRanked(ctx, dbs, vq, n)
 			return idsOf(ranked), err
 		}
 	}
@@ -259,7 +292,7 @@ func (s *Searcher) Hybrid(ctx context.Context, dbs []*DB, q SearchQuery) (Search
 	if err != nil {
 		return SearchResult{}, err
 	}
-	res := SearchResult{Suggestion: suggestion, Area: area}
+	res := SearchResult{Suggestion: suggestion, Area: a.name}
 	switch {
 	case vector == nil && s.Embedder != nil:
 		// Initials only: nothing to embed, and nothing failed.
@@ -268,14 +301,9 @@ func (s *Searcher) Hybrid(ctx context.Context, dbs []*DB, q SearchQuery) (Search
 	default:
 		res.KeywordOnly, res.VectorErr = h.KeywordOnly, h.VectorErr
 	}
-	if area != "" {
-		// The area lifts the stores near it; its word still matches
-		// the stores that name it, and no store outside is dropped.
-		res.Hits, err = hydrate(ctx, dbs, h.Results, SearchQuery{Latitude: near.Latitude, Longitude: near.Longitude,
-			RadiusMeters: near.RadiusMeters, Limit: q.Limit}, true)
-		for i := range res.Hits {
-			res.Hits[i].DistanceMeters = 0
-		}
+	if inArea {
+		// The area lifts the stores in it; no store outside is dropped.
+		res.Hits, err = s.areaBoosted(ctx, dbs, a, h.Results, q.Limit)
 		return res, err
 	}
 	res.Hits, err = hydrate(ctx, dbs, h.Results, q, q.RadiusMeters > 0)
@@ -450,6 +478,12 @@ func mergeShards(ctx context.Context, dbs []*DB, limit int, fn func(ctx context.
 // meanwhile, and with boost set lifts nearer ones by DistanceBoost, keeping
 // q.Limit.
 func hydrate(ctx context.Context, dbs []*DB, ranked []search.Scored, q SearchQuery, boost bool) ([]SearchHit, error) {
+	return hydrateWith(ctx, dbs, ranked, q, boost, nil)
+}
+
+// hydrateWith is hydrate lifting the stores of near by the whole
+// DistanceBoost wherever they are (with boost set).
+func hydrateWith(ctx context.Context, dbs []*DB, ranked []search.Scored, q SearchQuery, boost bool, near map[int64]bool) ([]SearchHit, error) {
 	if !boost && len(ranked) > q.Limit {
 		ranked = ranked[:q.Limit]
 	}
@@ -483,7 +517,11 @@ func hydrate(ctx context.Context, dbs []*DB, ranked []search.Scored, q SearchQue
 		if q.RadiusMeters > 0 {
 			h.DistanceMeters = geo.DistanceMeters(q.Latitude, q.Longitude, st.Latitude, st.Longitude)
 			if boost {
-				h.Score *= 1 + DistanceBoost*max(0, 1-h.DistanceMeters/q.RadiusMeters)
+				closeness := max(0, 1-h.DistanceMeters/q.RadiusMeters)
+				if near[st.ID] {
+					closeness = 1
+				}
+				h.Score *= 1 + DistanceBoost*closeness
 			}
 		}
 		hits = append(hits, h)

@@ -89,6 +89,17 @@ func queryWords(input string) []string {
 	return words
 }
 
+// OnlyStopwords reports whether every word of text is a filler word (근처,
+// 주변, 추천 …), or there is none.
+func OnlyStopwords(text string) bool {
+	for _, w := range queryWords(text) {
+		if !stopwords[stripParticles(w)] && !stopwords[w] {
+			return false
+		}
+	}
+	return true
+}
+
 // dropStopwords removes filler words unless that would leave nothing.
 func dropStopwords(words []string) []string {
 	var kept []string

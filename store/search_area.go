@@ -47,6 +47,9 @@ func (s *Searcher) areaOf(q SearchQuery) (areaQuery, bool) {
 			continue
 		}
 		rest := append(words[:i:i], words[i+1:]...)
+		if search.OnlyStopwords(strings.Join(rest, " ")) {
+			return areaQuery{}, false // 강남역 근처: the area is all there is to search for
+		}
 		q.Text = strings.Join(rest, " ")
 		q.Latitude, q.Longitude = a.Center.Lat, a.Center.Lng
 		q.RadiusMeters = max(areaRadiusMeters, 2*a.RadiusMeters)
@@ -71,7 +74,7 @@ func (s *Searcher) areaKeyword(ctx context.Context, dbs []*DB, a areaQuery, limi
 	if ok && ok2 {
 		fts := "(" + rest + ") AND (" + word + ")"
 		named, err := mergeShards(ctx, dbs, limit, func(ctx context.Context, db *DB) ([]search.Scored, error) {
-			return db.keywordMatch(ctx, fts, searchFilter{}, limit)
+			return db.keywordMatch(ctx, fts, anywhere(a.near), limit)
 		})
 		if err != nil {
 			return nil, "", err
@@ -89,6 +92,13 @@ func (s *Searcher) areaKeyword(ctx context.Context, dbs []*DB, a areaQuery, limi
 		suggestion = cmp.Or(suggestion, sug)
 	}
 	return ranked, suggestion, nil
+}
+
+// anywhere is the filter of q without its location.
+func anywhere(q SearchQuery) searchFilter {
+	f := filterOf(q)
+	f.near = false
+	return f
 }
 
 // mergeScored merges two rankings of the same scale, best first (ties by
@@ -120,7 +130,7 @@ func (s *Searcher) areaNamed(ctx context.Context, dbs []*DB, a areaQuery, ranked
 	fts := "(" + rest + ") AND (" + word + ")"
 	limit := len(ranked)
 	both, err := mergeShards(ctx, dbs, limit, func(ctx context.Context, db *DB) ([]search.Scored, error) {
-		return db.keywordMatch(ctx, fts, searchFilter{}, limit)
+		return db.keywordMatch(ctx, fts, anywhere(a.near), limit)
 	})
 	if err != nil {
 		return nil, err

@@ -179,11 +179,11 @@ func normQuery(q SearchQuery) SearchQuery {
 func (s *Searcher) Keyword(ctx context.Context, dbs []*DB, q SearchQuery) (SearchResult, error) {
 	q = normQuery(q)
 	if a, ok := s.areaOf(q); ok {
-		ranked, suggestion, err := s.areaKeyword(ctx, dbs, a, s.candidates(q.Limit), q.Limit)
+		ranked, named, suggestion, err := s.areaKeyword(ctx, dbs, a, s.candidates(q.Limit), q.Limit)
 		if err != nil {
 			return SearchResult{}, err
 		}
-		hits, err := s.areaBoosted(ctx, dbs, a, ranked, q.Limit)
+		hits, err := areaBoosted(ctx, dbs, a, ranked, named, q.Limit)
 		return SearchResult{Hits: hits, Suggestion: suggestion, Area: a.name}, err
 	}
 	ranked, suggestion, err := s.keywordRanked(ctx, dbs, q, q.Limit, q.Limit)
@@ -267,11 +267,12 @@ func (s *Searcher) Hybrid(ctx context.Context, dbs []*DB, q SearchQuery) (Search
 	}
 	n := s.candidates(q.Limit)
 	var suggestion string
+	var named map[int64]bool // of an area query: the stores that name it
 	keyword := func(ctx context.Context) ([]int64, error) {
 		var ranked []search.Scored
 		var err error
 		if inArea {
-			ranked, suggestion, err = s.areaKeyword(ctx, dbs, a, n, q.Limit)
+			ranked, named, suggestion, err = s.areaKeyword(ctx, dbs, a, n, q.Limit)
 		} else {
 			ranked, suggestion, err = s.keywordRanked(ctx, dbs, q, n, q.Limit)
 		}
@@ -303,7 +304,7 @@ func (s *Searcher) Hybrid(ctx context.Context, dbs []*DB, q SearchQuery) (Search
 	}
 	if inArea {
 		// The area lifts the stores in it; no store outside is dropped.
-		res.Hits, err = s.areaBoosted(ctx, dbs, a, h.Results, q.Limit)
+		res.Hits, err = areaBoosted(ctx, dbs, a, h.Results, named, q.Limit)
 		return res, err
 	}
 	res.Hits, err = hydrate(ctx, dbs, h.Results, q, q.RadiusMeters > 0)
@@ -323,15 +324,20 @@ func idsOf(ranked []search.Scored) []int64 {
 // misspelt ones corrected (the corrected text is returned as the
 // suggestion); when still fewer, matches of every word or its synonyms or
 // part-words (the known compounds of the shards it is part of or holds);
-// then matches of some words; each scaled below the ones before. (A hybrid search asks for many candidates but falls
-// back only when the page would not fill: the vector side covers recall,
-// and a fallback with a common word ranks a large part of the shard.)
+// then matches of some words; each scaled below the ones before. (A hybrid
+// search asks for many candidates but falls back only when the page would
+// not fill: the vector side covers recall, and a fallback with a common
+// word ranks a large part of the shard.)
 func (s *Searcher) keywordRanked(ctx context.Context, dbs []*DB, q SearchQuery, limit, few int) ([]search.Scored, string, error) {
+	return s.keywordRankedIn(ctx, dbs, q, filterOf(q), limit, few)
+}
+
+// keywordRankedIn is keywordRanked under the filter f.
+func (s *Searcher) keywordRankedIn(ctx context.Context, dbs []*DB, q SearchQuery, f searchFilter, limit, few int) ([]search.Scored, string, error) {
 	all, ok := search.KeywordQuery(q.Text, s.aliasSet())
 	if !ok {
 		return nil, "", nil
 	}
-	f := filterOf(q)
 	match := func(fts string) ([]search.Scored, error) {
 		return mergeShards(ctx, dbs, limit, func(ctx context.Context, db *DB) ([]search.Scored, error) {
 			return db.keywordMatch(ctx, fts, f, limit)

@@ -59,39 +59,44 @@ func (s *Searcher) areaOf(q SearchQuery) (areaQuery, bool) {
 }
 
 // areaKeyword is the keyword side of a query that names an area, the
-// area's word taken out: up to limit stores in the area's circle matching
-// the other words, and the stores whose text also names the area (a name,
-// an address or a dong holding its word: 스타벅스 합정점, 역삼동), which the
-// circle misses at its edge and beyond, merged by score; when they are
-// fewer than few, the stores outside the area below them.
-func (s *Searcher) areaKeyword(ctx context.Context, dbs []*DB, a areaQuery, limit, few int) ([]search.Scored, string, error) {
-	ranked, suggestion, err := s.keywordRanked(ctx, dbs, a.near, limit, few)
+// area's word taken out: up to limit stores in the cells covering the
+// area's circle matching the other words, and the stores whose text also
+// names the area (a name, an address or a dong holding its word: 스타벅스
+// 합정점, 역삼동), which the circle misses at its edge and beyond, merged by
+// score; when they are fewer than few, the stores outside the area below
+// them. named is the set of the stores that name the area.
+func (s *Searcher) areaKeyword(ctx context.Context, dbs []*DB, a areaQuery, limit, few int) (ranked []search.Scored, named map[int64]bool, suggestion string, err error) {
+	f := filterOf(a.near)
+	f.cells = true
+	ranked, suggestion, err = s.keywordRankedIn(ctx, dbs, a.near, f, limit, few)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, "", err
 	}
 	rest, ok := search.KeywordQuery(a.near.Text, s.aliasSet())
 	word, ok2 := search.KeywordQuery(a.word, s.aliasSet())
 	if ok && ok2 {
 		fts := "(" + rest + ") AND (" + word + ")"
-		named, err := mergeShards(ctx, dbs, limit, func(ctx context.Context, db *DB) ([]search.Scored, error) {
+		both, err := mergeShards(ctx, dbs, limit, func(ctx context.Context, db *DB) ([]search.Scored, error) {
 			return db.keywordMatch(ctx, fts, anywhere(a.near), limit)
 		})
 		if err != nil {
-			return nil, "", err
+			return nil, nil, "", err
 		}
-		ranked = mergeScored(ranked, named, limit)
+		named = make(map[int64]bool, len(both))
+		for _, b := range both {
+			named[b.ID] = true
+		}
+		ranked = mergeScored(ranked, both, limit)
 	}
 	if len(ranked) < few {
-		anywhere := a.near
-		anywhere.Latitude, anywhere.Longitude, anywhere.RadiusMeters = 0, 0, 0
-		more, sug, err := s.keywordRanked(ctx, dbs, anywhere, limit, few)
+		more, sug, err := s.keywordRankedIn(ctx, dbs, a.near, anywhere(a.near), limit, few)
 		if err != nil {
-			return nil, "", err
+			return nil, nil, "", err
 		}
 		ranked = appendFallback(ranked, more, limit)
 		suggestion = cmp.Or(suggestion, sug)
 	}
-	return ranked, suggestion, nil
+	return ranked, named, suggestion, nil
 }
 
 // anywhere is the filter of q without its location.
@@ -120,39 +125,13 @@ func mergeScored(a, b []search.Scored, limit int) []search.Scored {
 	return out[:min(len(out), limit)]
 }
 
-// areaNamed returns which stores of ranked name the area in their text.
-func (s *Searcher) areaNamed(ctx context.Context, dbs []*DB, a areaQuery, ranked []search.Scored) (map[int64]bool, error) {
-	rest, ok := search.KeywordQuery(a.near.Text, s.aliasSet())
-	word, ok2 := search.KeywordQuery(a.word, s.aliasSet())
-	if !ok || !ok2 || len(ranked) == 0 {
-		return nil, nil
-	}
-	fts := "(" + rest + ") AND (" + word + ")"
-	limit := len(ranked)
-	both, err := mergeShards(ctx, dbs, limit, func(ctx context.Context, db *DB) ([]search.Scored, error) {
-		return db.keywordMatch(ctx, fts, anywhere(a.near), limit)
-	})
-	if err != nil {
-		return nil, err
-	}
-	named := make(map[int64]bool, len(both))
-	for _, b := range both {
-		named[b.ID] = true
-	}
-	return named, nil
-}
-
 // areaBoosted hydrates ranked (found by the query without the area's word)
 // with the stores in the area first: those in its circle, lifted by
 // DistanceBoost, nearer ones more, and those whose text names it, lifted by
 // the whole of it; then the others, their scores scaled below (a filter
 // that never empties the page). Distances are not reported: the query gave
 // no location of its own.
-func (s *Searcher) areaBoosted(ctx context.Context, dbs []*DB, a areaQuery, ranked []search.Scored, limit int) ([]SearchHit, error) {
-	named, err := s.areaNamed(ctx, dbs, a, ranked)
-	if err != nil {
-		return nil, err
-	}
+func areaBoosted(ctx context.Context, dbs []*DB, a areaQuery, ranked []search.Scored, named map[int64]bool, limit int) ([]SearchHit, error) {
 	hits, err := hydrateWith(ctx, dbs, ranked, SearchQuery{Latitude: a.near.Latitude, Longitude: a.near.Longitude,
 		RadiusMeters: a.near.RadiusMeters, Limit: len(ranked)}, true, named)
 	if err != nil {

@@ -89,6 +89,17 @@ func queryWords(input string) []string {
 	return words
 }
 
+// OnlyStopwords reports whether every word of text is a filler word (근처,
+// 주변, 추천 …), or there is none.
+func OnlyStopwords(text string) bool {
+	for _, w := range queryWords(text) {
+		if !stopwords[stripParticles(w)] && !stopwords[w] {
+			return false
+		}
+	}
+	return true
+}
+
 // dropStopwords removes filler words unless that would leave nothing.
 func dropStopwords(words []string) []string {
 	var kept []string
@@ -117,6 +128,14 @@ func wordExpr(w string, aliases Aliases, prefix bool) string {
 	expr := phrase(Tokens(core), prefix || isSyllable(core))
 	if expr == "" {
 		return ""
+	}
+	if !prefix && isSyllable(core) {
+		// A bare noun of one syllable names what a shop is: it matches
+		// as the start of a word of the name or category (술 → 술집),
+		// but in descriptions only alone (차 한 잔), since there a
+		// syllable begins many unrelated words (차 → 차분한, 차가운).
+		// Its compounds ending in it come from the part-word dictionary.
+		expr = "({" + ColName + " " + ColCategory + "} : " + expr + " OR " + phrase(Tokens(core), false) + ")"
 	}
 	if stem, ok := cutShopSuffix(core); ok && !prefix {
 		expr = "(" + expr + " OR " + phrase(Tokens(stem), isSyllable(stem)) + ")"

@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -104,6 +105,13 @@ func (s *Synonyms) Lookup(word string) []string {
 // them too ((공부하기 OR 콘센트 OR 와이파이 OR (넓은 AND 좌석) …) AND 카페),
 // and false when no word has any.
 func ExpandedQuery(userInput string, aliases Aliases, syn *Synonyms) (string, bool) {
+	return ExpandedQueryWith(userInput, aliases, syn, nil)
+}
+
+// ExpandedQueryWith is ExpandedQuery with each word also matching the
+// compounds parts returns for it (the part-word dictionary's, see
+// PartWords.Expand); parts may be nil, and so may syn.
+func ExpandedQueryWith(userInput string, aliases Aliases, syn *Synonyms, parts func(word string) []string) (string, bool) {
 	words := dropStopwords(queryWords(userInput))
 	var groups []string
 	expanded := false
@@ -116,6 +124,13 @@ func ExpandedQuery(userInput string, aliases Aliases, syn *Synonyms) (string, bo
 		for _, e := range syn.Lookup(w) {
 			if x, ok := keywordQuery(e, nil, " AND "); ok {
 				alts = append(alts, "("+x+")")
+			}
+		}
+		if parts != nil {
+			for _, c := range parts(w) {
+				if p := phrase(Tokens(c), false); p != "" && !slices.Contains(alts, p) {
+					alts = append(alts, p)
+				}
 			}
 		}
 		if len(alts) > 1 {

@@ -470,21 +470,30 @@ func TestSearchAPI_Area(t *testing.T) {
 	ts := newTestServer(t)
 	ts.loadDemoStores()
 	_, tok := ts.member(couponpop.MemberCustomer)
-	r := ts.do("GET", searchPath("", "강남역 카페"), tok, nil)
-	ts.expect(r, 200, "")
-	rows := checkShape(t, r, 20)
-	var body struct {
-		Area string `json:"area"`
-	}
-	if err := json.Unmarshal(r.Body, &body); err != nil {
-		t.Fatal(err)
-	}
-	if body.Area != "강남역" || len(rows) == 0 {
-		t.Fatalf("area %q, %d rows", body.Area, len(rows))
-	}
-	for _, row := range rows[:5] {
-		if d := geo.DistanceMeters(37.4985, 127.0290, row.Latitude, row.Longitude); d > 1500 {
-			t.Errorf("%s is %.0f m from 강남역", row.Name, d)
+	for _, c := range []struct {
+		endpoint, query, area string
+		lat, lng              float64
+	}{
+		{"", "강남역 카페", "강남역", 37.4985, 127.0290},
+		{"/keyword", "강남역 카페", "강남역", 37.4985, 127.0290}, // keyword-only honours the area too
+		{"", "서교동 카페", "서교동", 37.5530, 126.9190},         // an area added for issue 18
+	} {
+		r := ts.do("GET", searchPath(c.endpoint, c.query), tok, nil)
+		ts.expect(r, 200, "")
+		rows := checkShape(t, r, 20)
+		var body struct {
+			Area string `json:"area"`
+		}
+		if err := json.Unmarshal(r.Body, &body); err != nil {
+			t.Fatal(err)
+		}
+		if body.Area != c.area || len(rows) < 5 {
+			t.Fatalf("%s %q: area %q, %d rows", c.endpoint, c.query, body.Area, len(rows))
+		}
+		for _, row := range rows[:5] {
+			if d := geo.DistanceMeters(c.lat, c.lng, row.Latitude, row.Longitude); d > 1500 {
+				t.Errorf("%s %q: %s is %.0f m from %s", c.endpoint, c.query, row.Name, d, c.area)
+			}
 		}
 	}
 }

@@ -50,8 +50,9 @@ type SearchResult struct {
 	// mean") when the words as typed found too few stores and the
 	// corrected ones were searched too, ranked below them; else "".
 	Suggestion string
-	// Area is the name of the gazetteer area a hybrid query named, whose
-	// nearer stores were lifted (see areaOf); "" when none.
+	// Area is the name of the gazetteer area a hybrid or keyword query
+	// named, whose nearer stores were lifted instead of its word being
+	// searched for (see areaOf); "" when none.
 	Area string
 }
 
@@ -171,14 +172,32 @@ func normQuery(q SearchQuery) SearchQuery {
 // Keyword ranks the stores of dbs by bm25 of the words of q.Text, all
 // words first (KeywordQuery), then, when that finds fewer than q.Limit, the
 // stores matching some of them (KeywordQueryAny) below those.
+//
+// When q names an area (see areaOf), the area's word is not searched for:
+// up to Candidates stores matching the other words are ranked, and those
+// near the area lifted, as Hybrid does.
 func (s *Searcher) Keyword(ctx context.Context, dbs []*DB, q SearchQuery) (SearchResult, error) {
 	q = normQuery(q)
+	if a, ok := s.areaOf(q); ok {
+		ranked, named, suggestion, err := s.areaKeyword(ctx, dbs, a, s.candidates(q.Limit), q.Limit)
+		if err != nil {
+			return SearchResult{}, err
+		}
+		hits, err := areaBoosted(ctx, dbs, a, ranked, named, q.Limit)
+		return SearchResult{Hits: hits, Suggestion: suggestion, Area: a.name}, err
+	}
 	ranked, suggestion, err := s.keywordRanked(ctx, dbs, q, q.Limit, q.Limit)
 	if err != nil {
 		return SearchResult{}, err
 	}
 	hits, err := hydrate(ctx, dbs, ranked, q, false)
 	return SearchResult{Hits: hits, Suggestion: suggestion}, err
+}
+
+// textOf is q with the text of near: the query without its area's word.
+func textOf(q, near SearchQuery) SearchQuery {
+	q.Text = near.Text
+	return q
 }
 
 // Semantic ranks the stores of dbs by the cosine similarity of their
@@ -237,21 +256,36 @@ func (s *Searcher) vectorText(text string) string {
 // or takes longer than VectorTimeout, the keyword ranking answers alone.
 func (s *Searcher) Hybrid(ctx context.Context, dbs []*DB, q SearchQuery) (SearchResult, error) {
 	q = normQuery(q)
-	near, area := s.areaOf(q)
+	a, inArea := s.areaOf(q)
+	if inArea {
+		// The area is the query's place, not a word of it: both sides
+		// search the other words, in the area (see areaKeyword).
+		q = textOf(q, a.near)
+	}
 	if _, ok := search.KeywordQuery(q.Text, s.aliasSet()); !ok {
 		return SearchResult{}, nil
 	}
 	n := s.candidates(q.Limit)
 	var suggestion string
+	var named map[int64]bool // of an area query: the stores that name it
 	keyword := func(ctx context.Context) ([]int64, error) {
-		ranked, sug, err := s.keywordRanked(ctx, dbs, q, n, q.Limit)
-		suggestion = sug
+		var ranked []search.Scored
+		var err error
+		if inArea {
+			ranked, named, suggestion, err = s.areaKeyword(ctx, dbs, a, n, q.Limit)
+		} else {
+			ranked, suggestion, err = s.keywordRanked(ctx, dbs, q, n, q.Limit)
+		}
 		return idsOf(ranked), err
 	}
 	var vector func(context.Context) ([]int64, error)
 	if s.Embedder != nil && s.vectorText(q.Text) != "" {
+		vq := q
+		if inArea {
+			vq = a.near
+		}
 		vector = func(ctx context.Context) ([]int64, error) {
-			ranked, err := s.vectorRanked(ctx, dbs, q, n)
+			ranked, err := s.vectorRanked(ctx, dbs, vq, n)
 			return idsOf(ranked), err
 		}
 	}
@@ -259,7 +293,7 @@ func (s *Searcher) Hybrid(ctx context.Context, dbs []*DB, q SearchQuery) (Search
 	if err != nil {
 		return SearchResult{}, err
 	}
-	res := SearchResult{Suggestion: suggestion, Area: area}
+	res := SearchResult{Suggestion: suggestion, Area: a.name}
 	switch {
 	case vector == nil && s.Embedder != nil:
 		// Initials only: nothing to embed, and nothing failed.
@@ -268,14 +302,9 @@ func (s *Searcher) Hybrid(ctx context.Context, dbs []*DB, q SearchQuery) (Search
 	default:
 		res.KeywordOnly, res.VectorErr = h.KeywordOnly, h.VectorErr
 	}
-	if area != "" {
-		// The area lifts the stores near it; its word still matches
-		// the stores that name it, and no store outside is dropped.
-		res.Hits, err = hydrate(ctx, dbs, h.Results, SearchQuery{Latitude: near.Latitude, Longitude: near.Longitude,
-			RadiusMeters: near.RadiusMeters, Limit: q.Limit}, true)
-		for i := range res.Hits {
-			res.Hits[i].DistanceMeters = 0
-		}
+	if inArea {
+		// The area lifts the stores in it; no store outside is dropped.
+		res.Hits, err = areaBoosted(ctx, dbs, a, h.Results, named, q.Limit)
 		return res, err
 	}
 	res.Hits, err = hydrate(ctx, dbs, h.Results, q, q.RadiusMeters > 0)
@@ -293,16 +322,22 @@ func idsOf(ranked []search.Scored) []int64 {
 // keywordRanked returns up to limit store IDs by bm25 across dbs: matches of
 // every word; when they are fewer than few, matches of every word with the
 // misspelt ones corrected (the corrected text is returned as the
-// suggestion); when still fewer, matches of every word or its synonyms;
-// then matches of some words; each scaled below the ones before. (A hybrid search asks for many candidates but falls
-// back only when the page would not fill: the vector side covers recall,
-// and a fallback with a common word ranks a large part of the shard.)
+// suggestion); when still fewer, matches of every word or its synonyms or
+// part-words (the known compounds of the shards it is part of or holds);
+// then matches of some words; each scaled below the ones before. (A hybrid
+// search asks for many candidates but falls back only when the page would
+// not fill: the vector side covers recall, and a fallback with a common
+// word ranks a large part of the shard.)
 func (s *Searcher) keywordRanked(ctx context.Context, dbs []*DB, q SearchQuery, limit, few int) ([]search.Scored, string, error) {
+	return s.keywordRankedIn(ctx, dbs, q, filterOf(q), limit, few)
+}
+
+// keywordRankedIn is keywordRanked under the filter f.
+func (s *Searcher) keywordRankedIn(ctx context.Context, dbs []*DB, q SearchQuery, f searchFilter, limit, few int) ([]search.Scored, string, error) {
 	all, ok := search.KeywordQuery(q.Text, s.aliasSet())
 	if !ok {
 		return nil, "", nil
 	}
-	f := filterOf(q)
 	match := func(fts string) ([]search.Scored, error) {
 		return mergeShards(ctx, dbs, limit, func(ctx context.Context, db *DB) ([]search.Scored, error) {
 			return db.keywordMatch(ctx, fts, f, limit)
@@ -330,16 +365,18 @@ func (s *Searcher) keywordRanked(ctx context.Context, dbs []*DB, q SearchQuery, 
 			return ranked, suggestion, nil
 		}
 	}
-	if syn := s.synonyms(); syn != nil {
-		if fts, ok := search.ExpandedQuery(text, s.aliasSet(), syn); ok {
-			more, err := match(fts)
-			if err != nil {
-				return nil, "", err
-			}
-			ranked = appendFallback(ranked, more, limit)
-			if len(ranked) >= few {
-				return ranked, suggestion, nil
-			}
+	parts, err := partWordsOf(ctx, dbs)
+	if err != nil {
+		return nil, "", err
+	}
+	if fts, ok := search.ExpandedQueryWith(text, s.aliasSet(), s.synonyms(), parts); ok {
+		more, err := match(fts)
+		if err != nil {
+			return nil, "", err
+		}
+		ranked = appendFallback(ranked, more, limit)
+		if len(ranked) >= few {
+			return ranked, suggestion, nil
 		}
 	}
 	some, _ := search.KeywordQueryAny(text, s.aliasSet())
@@ -447,6 +484,12 @@ func mergeShards(ctx context.Context, dbs []*DB, limit int, fn func(ctx context.
 // meanwhile, and with boost set lifts nearer ones by DistanceBoost, keeping
 // q.Limit.
 func hydrate(ctx context.Context, dbs []*DB, ranked []search.Scored, q SearchQuery, boost bool) ([]SearchHit, error) {
+	return hydrateWith(ctx, dbs, ranked, q, boost, nil)
+}
+
+// hydrateWith is hydrate lifting the stores of near by the whole
+// DistanceBoost wherever they are (with boost set).
+func hydrateWith(ctx context.Context, dbs []*DB, ranked []search.Scored, q SearchQuery, boost bool, near map[int64]bool) ([]SearchHit, error) {
 	if !boost && len(ranked) > q.Limit {
 		ranked = ranked[:q.Limit]
 	}
@@ -480,7 +523,11 @@ func hydrate(ctx context.Context, dbs []*DB, ranked []search.Scored, q SearchQue
 		if q.RadiusMeters > 0 {
 			h.DistanceMeters = geo.DistanceMeters(q.Latitude, q.Longitude, st.Latitude, st.Longitude)
 			if boost {
-				h.Score *= 1 + DistanceBoost*max(0, 1-h.DistanceMeters/q.RadiusMeters)
+				closeness := max(0, 1-h.DistanceMeters/q.RadiusMeters)
+				if near[st.ID] {
+					closeness = 1
+				}
+				h.Score *= 1 + DistanceBoost*closeness
 			}
 		}
 		hits = append(hits, h)

@@ -51,6 +51,21 @@ func syntheticStores(n int) []*couponpop.Store {
 	return out
 }
 
+// loadRelevanceQueries reads the first relevance set's queries.
+func loadRelevanceQueries(tb testing.TB) []struct{ Query, Kind string } {
+	data, err := os.ReadFile("testdata/relevance.json")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var rs struct {
+		Queries []struct{ Query, Kind string }
+	}
+	if err := json.Unmarshal(data, &rs); err != nil {
+		tb.Fatal(err)
+	}
+	return rs.Queries
+}
+
 // benchQueries are the old system's 17 load-test keywords and the
 // relevance set's queries.
 func benchQueries(tb testing.TB) []string {
@@ -149,12 +164,37 @@ func BenchmarkSearch(b *testing.B) {
 			return err
 		})
 	}
+	// The part-word dictionary is built on the first query that falls
+	// back to expansions, and rebuilt in the background as the index
+	// moves: build it before the timing, as after that first query.
+	t0 = time.Now()
+	known, err := store.PartWordsLen(ctx, db)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("part-word dictionary of %d compounds built in %v", known, time.Since(t0).Round(time.Millisecond))
 	b.Run("keyword-cold", mode(s.Keyword, db, 0))
 	b.Run("keyword-warm", mode(s.Keyword, warm, 0))
 	b.Run("vector", mode(s.Semantic, db, 0))
 	b.Run("hybrid-cold", mode(s.Hybrid, db, 0))
 	b.Run("hybrid-warm", mode(s.Hybrid, warm, 0))
 	b.Run("keyword-1km-cold", mode(s.Keyword, db, 1000))
+	// Queries that name an area (the relevance set's area kind: 강남역
+	// 파스타, 홍대 카페 …), which search the other words in the area.
+	var areaQueries []string
+	for _, q := range loadRelevanceQueries(b) {
+		if q.Kind == "area" {
+			areaQueries = append(areaQueries, q.Query)
+		}
+	}
+	area := func(fn func(context.Context, []*store.DB, store.SearchQuery) (store.SearchResult, error)) func(b *testing.B) {
+		return run(func(i int, _ string) error {
+			_, err := fn(ctx, []*store.DB{db}, store.SearchQuery{Text: areaQueries[i%len(areaQueries)]})
+			return err
+		})
+	}
+	b.Run("keyword-area-cold", area(s.Keyword))
+	b.Run("hybrid-area-cold", area(s.Hybrid))
 	b.Run("vector-1km", mode(s.Semantic, db, 1000))
 	b.Run("hybrid-1km-cold", mode(s.Hybrid, db, 1000))
 	// Typos (a chain's name one jamo off, and nonsense): the exact query
@@ -178,6 +218,18 @@ func BenchmarkSearch(b *testing.B) {
 	}))
 	b.Run("keyword-typo-cold", typo(s.Keyword))
 	b.Run("hybrid-typo-cold", typo(s.Hybrid))
+	// Part-words: one-syllable nouns (issue 18's five) and compounds no
+	// store name holds, whose known parts are searched when they find
+	// too little.
+	parts := []string{"술", "빵", "떡", "밥", "차", "평양냉면", "흑맥주", "치즈떡볶이", "소금빵집", "수제버거"}
+	partQuery := func(fn func(context.Context, []*store.DB, store.SearchQuery) (store.SearchResult, error)) func(b *testing.B) {
+		return run(func(i int, _ string) error {
+			_, err := fn(ctx, []*store.DB{db}, store.SearchQuery{Text: parts[i%len(parts)]})
+			return err
+		})
+	}
+	b.Run("keyword-partword-cold", partQuery(s.Keyword))
+	b.Run("hybrid-partword-cold", partQuery(s.Hybrid))
 	b.Run("suggest", run(func(_ int, q string) error {
 		_, err := s.Suggest(ctx, []*store.DB{db}, q, 10)
 		return err

@@ -10,3 +10,10 @@ func TierAnswers(db *DB) int64 { return db.search.tierAnswers.Load() }
 func Correct(ctx context.Context, s *Searcher, dbs []*DB, text string) (string, bool, error) {
 	return s.correct(ctx, dbs, text)
 }
+
+// PartWordsLen builds (or returns) db's part-word dictionary and says how
+// many compounds it knows.
+func PartWordsLen(ctx context.Context, db *DB) (int, error) {
+	d, err := db.partWords(ctx)
+	return d.Len(), err
+}

@@ -9,30 +9,32 @@ import (
 	"github.com/couponpop/couponpop/search"
 )
 
-// nameDictState is a shard's dictionary of store-name words for typo
-// correction, rebuilt when the keyword index generation moves: at once when
-// there is none, else in the background while the old one answers (a
-// dictionary a few writes old suggests as well).
-type nameDictState struct {
+// shardDict is a dictionary built from a shard's live stores (the name
+// words for typo correction, the compounds for part-words), rebuilt when the
+// keyword index generation moves: at once when there is none, else in the
+// background while the old one answers (a dictionary a few writes old
+// answers as well).
+type shardDict[T any] struct {
 	mu       sync.Mutex
-	dict     *search.NameDict
+	dict     T
+	ok       bool
 	gen      int64
 	building bool
 }
 
-// nameDict returns the shard's name dictionary, current or being rebuilt.
-func (db *DB) nameDict(ctx context.Context) (*search.NameDict, error) {
-	s := &db.search.names
+// get returns the shard's dictionary, current or being rebuilt by build.
+func (s *shardDict[T]) get(ctx context.Context, db *DB, build func(context.Context) (T, error)) (T, error) {
+	var zero T
 	gen, err := db.keywordGeneration(ctx)
 	if err != nil {
-		return nil, err
+		return zero, err
 	}
 	s.mu.Lock()
-	dict, stale := s.dict, s.gen != gen
-	if dict != nil && stale && !s.building {
+	dict, have, stale := s.dict, s.ok, s.gen != gen
+	if have && stale && !s.building {
 		s.building = true
 		db.search.wg.Go(func() {
-			d, err := db.buildNameDict(db.search.ctx)
+			d, err := build(db.search.ctx)
 			s.mu.Lock()
 			defer s.mu.Unlock()
 			s.building = false
@@ -42,17 +44,22 @@ func (db *DB) nameDict(ctx context.Context) (*search.NameDict, error) {
 		})
 	}
 	s.mu.Unlock()
-	if dict != nil {
+	if have {
 		return dict, nil
 	}
-	d, err := db.buildNameDict(ctx)
+	d, err := build(ctx)
 	if err != nil {
-		return nil, err
+		return zero, err
 	}
 	s.mu.Lock()
-	s.dict, s.gen = d, gen
+	s.dict, s.gen, s.ok = d, gen, true
 	s.mu.Unlock()
 	return d, nil
+}
+
+// nameDict returns the shard's name dictionary, current or being rebuilt.
+func (db *DB) nameDict(ctx context.Context) (*search.NameDict, error) {
+	return db.search.names.get(ctx, db, db.buildNameDict)
 }
 
 // buildNameDict reads the names of the shard's live stores.

@@ -16,6 +16,11 @@ type searchFilter struct {
 	category         string
 	near             bool
 	lat, lng, radius float64 // radius in meters
+	// cells keeps the keyword side's radius filter to the cells covering
+	// the circle, without checking distances (an area's circle: its
+	// stores are lifted by exact distance afterwards), so the ranking
+	// reads only the top rows.
+	cells bool
 }
 
 func filterOf(q SearchQuery) searchFilter {
@@ -47,7 +52,7 @@ func (db *DB) keywordMatch(ctx context.Context, fts string, f searchFilter, limi
 	if err != nil {
 		return nil, fmt.Errorf("keyword search in shard %d: %w", db.shard, err)
 	}
-	key := fmt.Sprintf("%s\x00%s\x00%t\x00%g\x00%g\x00%g\x00%d", fts, f.category, f.near, f.lat, f.lng, f.radius, limit)
+	key := fmt.Sprintf("%s\x00%s\x00%t\x00%g\x00%g\x00%g\x00%d\x00%t", fts, f.category, f.near, f.lat, f.lng, f.radius, limit, f.cells)
 	if hit, ok := cache.get(key, gen); ok {
 		return slices.Clone(hit), nil
 	}
@@ -71,7 +76,7 @@ func (db *DB) keywordQuery(ctx context.Context, fts string, f searchFilter, limi
 	if err != nil {
 		return nil, fmt.Errorf("keyword search in shard %d: %w", db.shard, err)
 	}
-	if !f.near {
+	if !f.near || f.cells {
 		// store_fts holds live stores only, so it answers alone.
 		if rows, ok, err := db.tieredRows(ctx, query, fts, args, limit); ok || err != nil {
 			return rows, err

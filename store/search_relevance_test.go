@@ -272,8 +272,8 @@ func (b *baselineIndex) rank(ctx context.Context, query string) ([]string, error
 // docs/benchmarks-history.md ("Search") a little below what was measured, so a change
 // that makes search worse fails.
 const (
-	minKeywordRecall, minKeywordNDCG = 0.87, 0.86 // measured 0.895, 0.879 (before issue 18: 0.803, 0.795)
-	minHybridRecall, minHybridNDCG   = 0.93, 0.92 // measured 0.950, 0.941 (before issue 18: 0.930, 0.918)
+	minKeywordRecall, minKeywordNDCG = 0.90, 0.89 // measured 0.923, 0.903 after part-words (issue 18: 0.895, 0.879; before it: 0.803, 0.795)
+	minHybridRecall, minHybridNDCG   = 0.94, 0.93 // measured 0.954, 0.943 after part-words (issue 18: 0.950, 0.941; before it: 0.930, 0.918)
 )
 
 // TestSearch_Relevance measures recall@10 and nDCG@10 over the relevance set

@@ -68,7 +68,8 @@ type searchState struct {
 	keywords *genCache[string, []search.Scored] // nil: no cache
 	rows     *genCache[int64, couponpop.Store]  // stores by ID for hydrating results; nil: none
 	phrases  phraseStats                        // document frequencies of query phrases
-	names    nameDictState                      // store-name words for typo correction
+	names    shardDict[*search.NameDict]        // store-name words for typo correction
+	parts    shardDict[*search.PartWords]       // known compounds for part-words
 	vectors  *search.VectorIndex
 	metaMu   sync.RWMutex
 	meta     map[int64]storeMeta // of the IDs in vectors

@@ -399,3 +399,40 @@ func TestSearch_RadiusFilterMatchesDistance(t *testing.T) {
 		}
 	}
 }
+
+// TestSearch_AreaIsAPlace: a named area is the query's place, on both
+// endpoints, with the category filter kept; an area with only filler words
+// beside it stays a word.
+func TestSearch_AreaIsAPlace(t *testing.T) {
+	set := loadDemo(t, store.Options{})
+	ctx := context.Background()
+	s := &store.Searcher{Embedder: search.NewHashingEmbedder(0)}
+	for name, fn := range map[string]func(context.Context, []*store.DB, store.SearchQuery) (store.SearchResult, error){
+		"hybrid": s.Hybrid, "keyword": s.Keyword,
+	} {
+		res, err := fn(ctx, set.dbs, store.SearchQuery{Text: "홍대 카페", Category: couponpop.CategoryCafe, Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Area != "홍익대입구" || len(res.Hits) < 5 {
+			t.Fatalf("%s: area %q, %d hits", name, res.Area, len(res.Hits))
+		}
+		for _, h := range res.Hits {
+			if h.StoreCategory != couponpop.CategoryCafe {
+				t.Errorf("%s: %s is no cafe", name, h.Name)
+			}
+			if h.DistanceMeters != 0 {
+				t.Errorf("%s: %s has a distance without a query location", name, h.Name)
+			}
+		}
+		for _, h := range res.Hits[:5] {
+			if d := geo.DistanceMeters(37.5572, 126.9245, h.Latitude, h.Longitude); d > 1500 {
+				t.Errorf("%s: %s is %.0f m from 홍대", name, h.Name, d)
+			}
+		}
+		res, err = fn(ctx, set.dbs, store.SearchQuery{Text: "강남역 근처", Limit: 10})
+		if err != nil || res.Area != "" || len(res.Hits) == 0 {
+			t.Errorf("%s: 강남역 근처: area %q, %d hits, %v", name, res.Area, len(res.Hits), err)
+		}
+	}
+}

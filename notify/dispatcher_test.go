@@ -237,9 +237,14 @@ func TestDispatcher_RetriesTooManyAndServerErrors(t *testing.T) {
 	if wait := rec[1].At.Sub(rec[0].At); wait < time.Second {
 		t.Errorf("retried %v after a 429 with Retry-After: 1", wait)
 	}
-	hist, err := f.shard.NotificationHistoryOf(context.Background(), member)
-	if err != nil || len(hist) != 4 || hist[3].Outcome != store.PushDelivered || hist[3].Attempt != 4 || hist[0].Outcome != store.PushRetry {
-		t.Fatalf("history %+v, %v", hist, err)
+	// The delivery is recorded with the next batch of results (CommitEvery).
+	var hist []store.NotificationHistory
+	waitFor(t, 5*time.Second, "the fourth attempt recorded", func() bool {
+		hist, _ = f.shard.NotificationHistoryOf(context.Background(), member)
+		return len(hist) == 4
+	})
+	if hist[3].Outcome != store.PushDelivered || hist[3].Attempt != 4 || hist[0].Outcome != store.PushRetry {
+		t.Fatalf("history %+v", hist)
 	}
 	for _, r := range rec {
 		if payloadOf(t, r).TraceID != payloadOf(t, rec[0]).TraceID || r.Topic != rec[0].Topic {

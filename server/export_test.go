@@ -16,3 +16,6 @@ func Routes(s *Server) ([]string, error) {
 	})
 	return out, err
 }
+
+// LiveSeen is the last change id the live hub of shard has moved past.
+func LiveSeen(s *Server, shard int) int64 { return s.live[shard].lastSeen() }

@@ -222,6 +222,14 @@ func (h *liveHub) poll(ctx context.Context, pos *store.Position) error {
 	if err != nil || cur == *pos {
 		return err
 	}
+	newest, err := h.db.LastLiveChangeID(ctx)
+	if err != nil {
+		return err
+	}
+	if h.skipIfIdle(newest) {
+		*pos = cur
+		return nil
+	}
 	last := h.lastSeen()
 	delivered := false
 	for {
@@ -238,17 +246,29 @@ func (h *liveHub) poll(ctx context.Context, pos *store.Position) error {
 			break
 		}
 	}
-	if !delivered {
+	if !delivered && newest < last {
 		// After a failover to a node that had not seen our newest ids, the
 		// feed's ids restart lower: follow them from there.
-		if newest, err := h.db.LastLiveChangeID(ctx); err == nil && newest < last {
-			h.mu.Lock()
-			h.last = newest
-			h.mu.Unlock()
-		}
+		h.mu.Lock()
+		h.last = newest
+		h.mu.Unlock()
 	}
 	*pos = cur
 	return nil
+}
+
+// skipIfIdle moves the hub past every change up to newest when no stream
+// is open, and reports whether it did: under a claim burst with nobody
+// watching, the feed is not read at all. A stream opened afterwards starts
+// at newest; one opened before keeps the hub reading.
+func (h *liveHub) skipIfIdle(newest int64) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.subs) > 0 {
+		return false
+	}
+	h.last = newest // lower too, after a failover
+	return true
 }
 
 func (h *liveHub) lastSeen() int64 {

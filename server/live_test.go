@@ -245,3 +245,27 @@ func TestLive_Access(t *testing.T) {
 		ts.expect(ts.do("GET", fmt.Sprintf("/api/v1/owner/stores/%d/%s", storeID+1000, p), other, nil), 400, couponpop.EStoreNotFound)
 	}
 }
+
+// TestLive_OpenedAfterUnwatchedClaims: claims made while no stream is
+// open are skipped by the hub (it does not read the feed for nobody); a
+// stream opened afterwards gets the next claim first, not the old ones.
+func TestLive_OpenedAfterUnwatchedClaims(t *testing.T) {
+	ts := newTestServer(t, withLive(server.LiveConfig{FollowInterval: 20 * time.Millisecond}))
+	owner, storeID, eventID := ts.ownerWithEvent(30, nil)
+	for i := 1; i <= 5; i++ {
+		ts.claimAs(9_500+int64(i), eventID)
+	}
+	shard := couponpop.ShardOfID(storeID)
+	newest, err := ts.Shards.District[shard].LastLiveChangeID(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); server.LiveSeen(ts.Server, shard) < newest; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the hub did not move past change %d within 5 s", newest)
+		}
+	}
+	s := openStream(t, ts.URL, storeID, owner, -1)
+	ts.claimAs(9_600, eventID)
+	checkMessage(t, s.nextClaim(), "claim", eventID, 6, 0, 24)
+}

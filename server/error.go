@@ -18,6 +18,7 @@ const (
 	eRequestTimeout       = "REQUEST_TIMEOUT"
 	eHeaderTooLarge       = "REQUEST_HEADER_FIELDS_TOO_LARGE"
 	eVersionNotSupported  = "HTTP_VERSION_NOT_SUPPORTED"
+	eNotImplemented       = "NOT_IMPLEMENTED"
 )
 
 // statusOf maps every error code to its HTTP status: the one place that
@@ -47,6 +48,7 @@ var statusOf = map[string]int{
 	eRequestTimeout:                        http.StatusRequestTimeout,
 	eHeaderTooLarge:                        http.StatusRequestHeaderFieldsTooLarge,
 	eVersionNotSupported:                   http.StatusHTTPVersionNotSupported,
+	eNotImplemented:                        http.StatusNotImplemented,
 	couponpop.EINTERNAL:                    http.StatusInternalServerError,
 	couponpop.EUNAVAILABLE:                 http.StatusServiceUnavailable,
 }
@@ -55,7 +57,7 @@ var statusOf = map[string]int{
 var springNames = map[int]string{
 	400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND",
 	405: "METHOD_NOT_ALLOWED", 408: "REQUEST_TIMEOUT", 409: "CONFLICT", 413: "PAYLOAD_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE", 422: "UNPROCESSABLE_ENTITY",
-	429: "TOO_MANY_REQUESTS", 431: "REQUEST_HEADER_FIELDS_TOO_LARGE", 500: "INTERNAL_SERVER_ERROR", 502: "BAD_GATEWAY", 503: "SERVICE_UNAVAILABLE", 504: "GATEWAY_TIMEOUT",
+	429: "TOO_MANY_REQUESTS", 431: "REQUEST_HEADER_FIELDS_TOO_LARGE", 500: "INTERNAL_SERVER_ERROR", 501: "NOT_IMPLEMENTED", 502: "BAD_GATEWAY", 503: "SERVICE_UNAVAILABLE", 504: "GATEWAY_TIMEOUT",
 	505: "HTTP_VERSION_NOT_SUPPORTED",
 }
 

@@ -16,7 +16,8 @@ import (
 
 // apiErrorListener wraps a listener so that the answers net/http writes by
 // itself, before any handler runs (400 for a malformed request, 431 for
-// headers past MaxHeaderBytes, 505 for an unsupported HTTP version), carry
+// headers past MaxHeaderBytes, 501 for a transfer coding it does not know,
+// 505 for an unsupported HTTP version), carry
 // the API's JSON error body. net/http has no hook for them: it writes each
 // straight to the connection in one Write of a fixed shape (status line,
 // then exactly goErrorHeaders), which apiErrorConn recognizes and rewrites.
@@ -40,6 +41,7 @@ var goErrorCodes = map[int]string{
 	http.StatusBadRequest:                  couponpop.EINVALID,
 	http.StatusRequestHeaderFieldsTooLarge: eHeaderTooLarge,
 	http.StatusHTTPVersionNotSupported:     eVersionNotSupported,
+	http.StatusNotImplemented:              eNotImplemented,
 }
 
 type apiErrorConn struct{ net.Conn }

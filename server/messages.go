@@ -65,6 +65,7 @@ var koreanByCode = map[string]string{
 	eRateLimited:                    "요청이 너무 많습니다. 잠시 후 다시 시도해주세요.",
 	eHeaderTooLarge:                 "요청 헤더가 너무 큽니다.",
 	eVersionNotSupported:            "지원하지 않는 HTTP 버전입니다.",
+	eNotImplemented:                 "지원하지 않는 전송 인코딩입니다.",
 	eRequestTimeout:                 "요청 본문을 제때 받지 못했습니다. 다시 시도해주세요.",
 }
 

@@ -65,6 +65,7 @@ func TestWire_GoOwnErrorsHaveTheAPIShape(t *testing.T) {
 		{"bad header name", "GET /healthz HTTP/1.1\r\nHost: x\r\nBad Header: 1\r\n\r\n", 400, "BAD_REQUEST"},
 		{"headers too large", "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + strings.Repeat("a", 1<<20+8192) + "\r\n\r\n", 431, "REQUEST_HEADER_FIELDS_TOO_LARGE"},
 		{"HTTP/3.0", "GET /healthz HTTP/3.0\r\nHost: x\r\n\r\n", 505, "HTTP_VERSION_NOT_SUPPORTED"},
+		{"unknown transfer coding", "POST /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", 501, "NOT_IMPLEMENTED"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			resp, body := rawExchange(t, ts, tc.req)

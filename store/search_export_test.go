@@ -17,3 +17,9 @@ func PartWordsLen(ctx context.Context, db *DB) (int, error) {
 	d, err := db.partWords(ctx)
 	return d.Len(), err
 }
+
+// DictionariesBuilt reports whether the shard's typo and part-word
+// dictionaries exist (built at open or by a query).
+func DictionariesBuilt(db *DB) bool {
+	return db.search.names.built() && db.search.parts.built()
+}

@@ -22,6 +22,13 @@ type shardDict[T any] struct {
 	building bool
 }
 
+// built reports whether the dictionary has been built once.
+func (s *shardDict[T]) built() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ok
+}
+
 // get returns the shard's dictionary, current or being rebuilt by build.
 func (s *shardDict[T]) get(ctx context.Context, db *DB, build func(context.Context) (T, error)) (T, error) {
 	var zero T

@@ -175,7 +175,21 @@ func (s *searchState) startFollower() {
 			defer s.wg.Done()
 			s.follow()
 		}()
+		s.wg.Go(s.warmDictionaries)
 	})
+}
+
+// warmDictionaries builds the typo and part-word dictionaries of a shard
+// that opens with stores (a second or more at 100k stores), so that no
+// query waits for them. An empty shard builds them on first use: a
+// dictionary built now would only be stale by then.
+func (s *searchState) warmDictionaries() {
+	var any bool
+	if err := s.db.read.QueryRowContext(s.ctx, `SELECT EXISTS (SELECT 1 FROM stores WHERE deleted_at IS NULL)`).Scan(&any); err != nil || !any {
+		return
+	}
+	_, _ = s.db.nameDict(s.ctx)
+	_, _ = s.db.partWords(s.ctx)
 }
 
 // startIndexer starts embedding on this node, which has become the shard's

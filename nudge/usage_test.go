@@ -1,79 +1,26 @@
 package nudge
 
 import (
-	"encoding/json"
-	"os"
 	"reflect"
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/couponpop/couponpop/nudge/nudgetest"
 )
 
-// fixture is testdata/seed_jobs_fixture.json, a copy of
-// shared/data/seed_jobs_fixture.json: the old batch service's two job tests.
-type fixture struct {
-	UsageStats struct {
-		RunDate     string            `json:"runDate"`
-		StoreDong   map[string]string `json:"storeDong"`
-		UsedHistory [][]any           `json:"usedHistory"`
-		Expected    []struct {
-			MemberID int64  `json:"memberId"`
-			TopDong  string `json:"topDong"`
-			TopHour  int    `json:"topHour"`
-		} `json:"expected"`
-	} `json:"usageStats"`
-	UsageStatsPush struct {
-		Stats         [][]any             `json:"stats"`
-		StoreDong     map[string]string   `json:"storeDong"`
-		Events        [][]any             `json:"events"`
-		Subscriptions map[string][]string `json:"subscriptions"`
-		Expected      []struct {
-			RunDate          string `json:"runDate"`
-			TargetHour       int    `json:"targetHour"`
-			Messages         int    `json:"messages"`
-			TopDong          string `json:"topDong"`
-			ActiveEventCount int    `json:"activeEventCount"`
-		} `json:"expected"`
-	} `json:"usageStatsPush"`
-}
-
-func readFixture(tb testing.TB) fixture {
-	tb.Helper()
-	b, err := os.ReadFile("testdata/seed_jobs_fixture.json")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var f fixture
-	if err := json.Unmarshal(b, &f); err != nil {
-		tb.Fatal(err)
-	}
-	return f
-}
-
-// seoulTime parses the fixture's Asia/Seoul wall-clock times.
-func seoulTime(tb testing.TB, layout, v any) time.Time {
-	tb.Helper()
-	t, err := time.ParseInLocation(layout.(string), v.(string), Seoul())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return t
-}
-
-func storeKey(v any) string { return strconv.Itoa(int(v.(float64))) }
-
 func TestUsageStats_Fixture(t *testing.T) {
-	f := readFixture(t).UsageStats
+	f := nudgetest.Load(t).UsageStats
 	var uses []Use
 	for _, row := range f.UsedHistory { // memberId, couponId, storeId, usedAt
 		uses = append(uses, Use{
 			MemberID: int64(row[0].(float64)),
 			CouponID: int64(row[1].(float64)),
-			Dong:     f.StoreDong[storeKey(row[2])],
-			At:       seoulTime(t, time.DateTime, row[3]),
+			Dong:     f.StoreDong[nudgetest.StoreKey(row[2])],
+			At:       nudgetest.SeoulTime(t, time.DateTime, row[3]),
 		})
 	}
-	got := UsageStats(seoulTime(t, time.DateOnly, f.RunDate), Seoul(), uses)
+	got := UsageStats(nudgetest.SeoulTime(t, time.DateOnly, f.RunDate), Seoul(), uses)
 	var want []UsageStat
 	for _, e := range f.Expected {
 		want = append(want, UsageStat{MemberID: e.MemberID, TopDong: e.TopDong, TopHour: e.TopHour})
@@ -129,19 +76,19 @@ func TestUsageStats_TieBreaks(t *testing.T) {
 }
 
 func TestHourlyPushes_Fixture(t *testing.T) {
-	f := readFixture(t).UsageStatsPush
+	f := nudgetest.Load(t).UsageStatsPush
 	var stats []StoredStat
 	for _, row := range f.Stats { // memberId, topDong, topHour, aggregatedAt
 		stats = append(stats, StoredStat{
 			UsageStat:    UsageStat{MemberID: int64(row[0].(float64)), TopDong: row[1].(string), TopHour: int(row[2].(float64))},
-			AggregatedAt: seoulTime(t, time.DateOnly, row[3]),
+			AggregatedAt: nudgetest.SeoulTime(t, time.DateOnly, row[3]),
 		})
 	}
 	var events []DongEvent
 	for _, row := range f.Events { // storeId, startAt, endAt, total, issued
 		events = append(events, DongEvent{
-			Dong:    f.StoreDong[storeKey(row[0])],
-			StartAt: seoulTime(t, time.DateTime, row[1]), EndAt: seoulTime(t, time.DateTime, row[2]),
+			Dong:    f.StoreDong[nudgetest.StoreKey(row[0])],
+			StartAt: nudgetest.SeoulTime(t, time.DateTime, row[1]), EndAt: nudgetest.SeoulTime(t, time.DateTime, row[2]),
 			Total: int(row[3].(float64)), Issued: int(row[4].(float64)),
 		})
 	}
@@ -154,7 +101,7 @@ func TestHourlyPushes_Fixture(t *testing.T) {
 		t.Fatalf("fixture has %d expectations", len(f.Expected))
 	}
 	for _, e := range f.Expected {
-		got := HourlyPushes(seoulTime(t, time.DateOnly, e.RunDate), e.TargetHour, Seoul(), stats, events, subs)
+		got := HourlyPushes(nudgetest.SeoulTime(t, time.DateOnly, e.RunDate), e.TargetHour, Seoul(), stats, events, subs)
 		if len(got) != e.Messages {
 			t.Fatalf("%s %d시: %d messages, want %d: %+v", e.RunDate, e.TargetHour, len(got), e.Messages, got)
 		}
@@ -167,7 +114,7 @@ func TestHourlyPushes_Fixture(t *testing.T) {
 			}
 		}
 		// Any other hour sends nothing.
-		if other := HourlyPushes(seoulTime(t, time.DateOnly, e.RunDate), e.TargetHour+1, Seoul(), stats, events, subs); len(other) != 0 {
+		if other := HourlyPushes(nudgetest.SeoulTime(t, time.DateOnly, e.RunDate), e.TargetHour+1, Seoul(), stats, events, subs); len(other) != 0 {
 			t.Errorf("%s %d시: %d messages", e.RunDate, e.TargetHour+1, len(other))
 		}
 	}

@@ -5,68 +5,17 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"os"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/couponpop/couponpop"
-	"github.com/couponpop/couponpop/nudge"
+	"github.com/couponpop/couponpop/nudge/nudgetest"
 	"github.com/couponpop/couponpop/push"
 	"github.com/couponpop/couponpop/push/pushtest"
 	"github.com/couponpop/couponpop/server"
 	"github.com/couponpop/couponpop/store"
 )
-
-// jobsFixture is nudge/testdata/seed_jobs_fixture.json (shared/data): the
-// old batch service's job tests.
-type jobsFixture struct {
-	UsageStats struct {
-		RunDate     string            `json:"runDate"`
-		StoreDong   map[string]string `json:"storeDong"`
-		UsedHistory [][]any           `json:"usedHistory"`
-		Expected    []struct {
-			MemberID int64
-			TopDong  string
-			TopHour  int
-		} `json:"expected"`
-	} `json:"usageStats"`
-	UsageStatsPush struct {
-		Stats         [][]any             `json:"stats"`
-		StoreDong     map[string]string   `json:"storeDong"`
-		Events        [][]any             `json:"events"`
-		Subscriptions map[string][]string `json:"subscriptions"`
-		Expected      []struct {
-			RunDate          string
-			TargetHour       int
-			Messages         int
-			TopDong          string
-			ActiveEventCount int
-		} `json:"expected"`
-	} `json:"usageStatsPush"`
-}
-
-func readJobsFixture(t testing.TB) jobsFixture {
-	t.Helper()
-	b, err := os.ReadFile("../nudge/testdata/seed_jobs_fixture.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f jobsFixture
-	if err := json.Unmarshal(b, &f); err != nil {
-		t.Fatal(err)
-	}
-	return f
-}
-
-func seoulAt(t testing.TB, layout string, v any) time.Time {
-	t.Helper()
-	at, err := time.ParseInLocation(layout, v.(string), nudge.Seoul())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return at
-}
 
 // seedStores creates a store per fixture store id, with its dong, in the
 // district shard db, and returns their ids.
@@ -99,7 +48,7 @@ func rawDB(t testing.TB, db *store.DB) *sql.DB {
 }
 
 func TestJobs_FixtureThroughHTTP(t *testing.T) {
-	f := readJobsFixture(t)
+	f := nudgetest.Load(t)
 	svc := pushtest.NewServer(t)
 	keys, _ := push.GenerateVAPIDKeys()
 	svc.VAPIDPublicKey = keys.Public
@@ -123,7 +72,7 @@ func TestJobs_FixtureThroughHTTP(t *testing.T) {
 	rawA, rawB := rawDB(t, a), rawDB(t, b)
 	for i, h := range u.UsedHistory {
 		member, coupon, storeKey := int64(h[0].(float64)), int64(h[1].(float64)), strconv.Itoa(int(h[2].(float64)))
-		at := seoulAt(t, time.DateTime, h[3])
+		at := nudgetest.SeoulTime(t, time.DateTime, h[3])
 		raw, ids := rawA, storesA
 		if i%2 == 1 {
 			raw, ids = rawB, storesB
@@ -163,7 +112,7 @@ func TestJobs_FixtureThroughHTTP(t *testing.T) {
 	rawC := rawDB(t, c)
 	for _, e := range p.Events {
 		ev := &couponpop.Event{StoreID: stores[strconv.Itoa(int(e[0].(float64)))], MemberID: 7, Name: "이벤트",
-			StartAt: seoulAt(t, time.DateTime, e[1]), EndAt: seoulAt(t, time.DateTime, e[2]), TotalCount: int(e[3].(float64))}
+			StartAt: nudgetest.SeoulTime(t, time.DateTime, e[1]), EndAt: nudgetest.SeoulTime(t, time.DateTime, e[2]), TotalCount: int(e[3].(float64))}
 		if _, err := c.CreateEvent(ctx, ev); err != nil {
 			t.Fatal(err)
 		}
@@ -240,7 +189,7 @@ func TestJobs_UsageStatsAcrossNodes(t *testing.T) {
 		ids := seedStores(t, db, map[string]string{"1": "노량진동"})
 		raw := rawDB(t, db)
 		for i := range n {
-			at := seoulAt(t, time.DateTime, fmt.Sprintf("2025-10-%02d 15:00:00", 12+i))
+			at := nudgetest.SeoulTime(t, time.DateTime, fmt.Sprintf("2025-10-%02d 15:00:00", 12+i))
 			if _, err := raw.Exec(`INSERT INTO coupon_history (coupon_id, member_id, event_id, store_id, action, at) VALUES (?, ?, 1, ?, 'USED', ?)`,
 				1000+i, member, ids["1"], at.UnixMilli()); err != nil {
 				t.Fatal(err)

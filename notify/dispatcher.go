@@ -55,8 +55,12 @@ type Config struct {
 	// CommitEvery spaces the dispatcher's own write transactions (0 → 50
 	// ms): each records every send finished since the last one, so that
 	// they take the shard's single writer from the claim writer rarely.
+	// While claims flow, a transaction that would only move the cursor
+	// past messages nobody is subscribed to waits CursorEvery (0 → 1 s):
+	// a crash reads those again, and finds nothing to send.
 	CommitEvery time.Duration
-	Batch       int                  // outbox rows read at a time; 0 → 256
+	CursorEvery time.Duration
+	Batch       int                  // outbox rows read at a time; 0 → 1024
 	Observe     func(outcome string) // counts each attempt's outcome; may be nil
 	Logger      *slog.Logger
 	Now         func() time.Time
@@ -94,8 +98,11 @@ func New(cfg Config) (*Dispatcher, error) {
 	if cfg.CommitEvery <= 0 {
 		cfg.CommitEvery = 50 * time.Millisecond
 	}
+	if cfg.CursorEvery <= 0 {
+		cfg.CursorEvery = time.Second
+	}
 	if cfg.Batch <= 0 {
-		cfg.Batch = 256
+		cfg.Batch = 1024
 	}
 	if cfg.Observe == nil {
 		cfg.Observe = func(string) {}
@@ -118,11 +125,12 @@ type job struct {
 	retry   bool // from the retry queue, not the first pass
 }
 
-// message is an outbox row being sent; remaining is touched only by the
-// committer.
+// message is an outbox row being sent; remaining and handled are touched
+// only by the committer.
 type message struct {
 	row       store.OutboxMessage
 	remaining int
+	handled   bool // every send tried once, or none to make
 }
 
 // result is a finished job (or, with no job, a message with nothing to send).
@@ -167,6 +175,10 @@ type run struct {
 	// the retry queue that began before that commit is stale and must not
 	// start the attempt again.
 	recorded map[string]int
+
+	// queued are the outbox rows dispatched and not yet handled, in id
+	// order: the cursor moves past the handled ones at their front.
+	queued []*message
 
 	committed chan struct{} // closed when commitLoop returns
 
@@ -275,14 +287,14 @@ func (r *run) dispatch(ctx context.Context, row store.OutboxMessage, subs []stor
 	d := r.d
 	msg := &message{row: row}
 	if len(subs) == 0 {
-		return r.put(ctx, result{msg: msg})
+		return r.handle(ctx, msg)
 	}
 	pm, ok, err := names.message(ctx, row)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return r.put(ctx, result{msg: msg})
+		return r.handle(ctx, msg)
 	}
 	done, err := d.cfg.Shard.PushedEndpoints(ctx, row.TraceID)
 	if err != nil {
@@ -296,14 +308,51 @@ func (r *run) dispatch(ctx context.Context, row store.OutboxMessage, subs []stor
 	}
 	msg.remaining = len(jobs)
 	if len(jobs) == 0 {
-		return r.put(ctx, result{msg: msg})
+		return r.handle(ctx, msg)
 	}
+	r.queue(msg)
 	for _, j := range jobs {
 		if err := r.start(ctx, j); err != nil {
 			return nil // ctx ended
 		}
 	}
 	return nil
+}
+
+// queue adds a dispatched row behind those the cursor waits for.
+func (r *run) queue(msg *message) {
+	r.mu.Lock()
+	r.queued = append(r.queued, msg)
+	r.mu.Unlock()
+}
+
+// handle queues a row with nothing to send and hands it to the committer.
+func (r *run) handle(ctx context.Context, msg *message) error {
+	r.queue(msg)
+	return r.put(ctx, result{msg: msg})
+}
+
+// handledPrefix drops the handled rows at the front of the queue and
+// returns the last one's id: the cursor can move up to it (0: it cannot
+// move).
+func (r *run) handledPrefix() int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var id int64
+	for len(r.queued) > 0 && r.queued[0].handled {
+		id = r.queued[0].row.ID
+		r.queued[0] = nil
+		r.queued = r.queued[1:]
+	}
+	return id
+}
+
+// cursorEvery is how long a move of the cursor alone waits for company.
+func (r *run) cursorEvery() time.Duration {
+	if r.flowing.Load() {
+		return r.d.cfg.CursorEvery
+	}
+	return r.d.cfg.CommitEvery
 }
 
 // dispatchRetries starts the due sends of the retry queue and returns how
@@ -441,34 +490,41 @@ func (r *run) put(ctx context.Context, res result) error {
 
 // commitLoop records finished sends in batches, one transaction at most
 // every CommitEvery with whatever finished meanwhile, and only then frees
-// their slots.
+// their slots. The cursor follows the handled rows in memory and is
+// written with the next batch, or alone after cursorEvery.
 func (r *run) commitLoop(ctx context.Context) {
 	defer close(r.committed)
 	d := r.d
-	var last time.Time // the last commit
+	var last time.Time      // the last commit
+	var cursor, saved int64 // the handled prefix, and the cursor last committed
 	for {
 		var batch []result
+		flush := time.NewTimer(time.Until(last.Add(r.cursorEvery())))
+		if cursor == saved {
+			flush.Stop() // nothing to flush: wait for a result
+		}
 		select {
 		case <-ctx.Done():
+			flush.Stop()
 			return
 		case res := <-r.results:
 			batch = append(batch, res)
+		case <-flush.C:
 		}
-		batch, ok := r.collect(ctx, batch, last.Add(d.cfg.CommitEvery))
-		if !ok {
-			return // not recorded: these sends are the in-flight repeats
+		flush.Stop()
+		if len(batch) > 0 {
+			var ok bool
+			if batch, ok = r.collect(ctx, batch, last.Add(d.cfg.CommitEvery)); !ok {
+				return // not recorded: these sends are the in-flight repeats
+			}
 		}
-		last = time.Now()
-		var c store.PushCommit
-		for _, res := range batch {
-			if res.job != nil {
-				c.Attempts = append(c.Attempts, res.attempt)
-			}
-			if res.job == nil || !res.job.retry {
-				if res.msg.remaining--; res.msg.remaining <= 0 {
-					c.Handled = append(c.Handled, res.msg.row.ID)
-				}
-			}
+		c := account(batch)
+		cursor = max(cursor, r.handledPrefix())
+		if len(c.Attempts) == 0 && (cursor == saved || time.Since(last) < r.cursorEvery()) {
+			continue // only the cursor moves, and it waits
+		}
+		if cursor > saved {
+			c.Cursor = cursor
 		}
 		for {
 			err := d.cfg.Shard.CommitPushes(ctx, c)
@@ -483,6 +539,7 @@ func (r *run) commitLoop(ctx context.Context) {
 				return
 			}
 		}
+		saved, last = max(saved, c.Cursor), time.Now()
 		for _, res := range batch {
 			if res.job != nil {
 				d.cfg.Observe(res.attempt.State)
@@ -499,6 +556,26 @@ func (r *run) commitLoop(ctx context.Context) {
 			}
 		}
 	}
+}
+
+// account turns finished results into what to record, and marks the rows
+// whose every send is done handled.
+func account(batch []result) store.PushCommit {
+	var c store.PushCommit
+	for _, res := range batch {
+		if res.job != nil {
+			c.Attempts = append(c.Attempts, res.attempt)
+		}
+		if res.job == nil || !res.job.retry {
+			if res.msg.remaining--; res.msg.remaining <= 0 {
+				res.msg.handled = true
+				if res.job != nil {
+					c.Sent = append(c.Sent, res.msg.row.ID)
+				}
+			}
+		}
+	}
+	return c
 }
 
 // collect adds the results that finish until the time until to batch,

@@ -342,3 +342,36 @@ func TestDispatcher_RestartLosesNone(t *testing.T) {
 		t.Fatalf("unsent %d, cursor %d, err %v", len(rest), cursor, err)
 	}
 }
+
+// While claims flow to members nobody subscribed, the dispatcher's only
+// write is the cursor, and it takes the shard's writer about once a
+// CursorEvery rather than once a CommitEvery; once claims stop, the cursor
+// reaches the last message, and the rows stay unmarked.
+func TestDispatcher_CursorAloneWaitsWhileClaimsFlow(t *testing.T) {
+	f := newFixture(t, 1_000_000)
+	ctx := context.Background()
+	stop := f.start(notify.Config{BusyClaimsPerSecond: 20, CommitEvery: 10 * time.Millisecond, CursorEvery: time.Second})
+	defer stop()
+	pos0, _ := f.shard.Position(ctx)
+	batches0, _ := f.shard.ClaimStats()
+	var member int64
+	for until := time.Now().Add(2 * time.Second); time.Now().Before(until); {
+		member++
+		f.claim(member) // one at a time: about a thousand a second, all flowing
+	}
+	pos, _ := f.shard.Position(ctx)
+	batches, claims := f.shard.ClaimStats()
+	dispatcherTx := int64(pos-pos0) - (batches - batches0)
+	t.Logf("%d claims in %d transactions; the dispatcher's: %d", claims, batches-batches0, dispatcherTx)
+	if claims < 200 {
+		t.Fatalf("only %d claims in 2 s: claims never flowed", claims)
+	}
+	if dispatcherTx > 5 {
+		t.Fatalf("the dispatcher wrote %d transactions in 2 s of flowing claims, want at most 5 (one a CursorEvery)", dispatcherTx)
+	}
+	last := couponpop.FirstID(districtShard) + member - 1
+	waitFor(t, 10*time.Second, "the cursor at the last message", func() bool {
+		cursor, err := f.shard.PushCursor(ctx)
+		return err == nil && cursor >= last
+	})
+}

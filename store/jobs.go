@@ -153,7 +153,7 @@ func (db *DB) RecordJobRun(ctx context.Context, name, run, result string) (Posit
 
 // Retention says how long pruned rows are kept.
 type Retention struct {
-	Dedup        time.Duration // push_deliveries (the 7-day trace-id dedup) and sent outbox rows
+	Dedup        time.Duration // push_deliveries (the 7-day trace-id dedup) and outbox rows behind the push cursor
 	History      time.Duration // notification_history
 	Idempotency  time.Duration // idempotency_keys
 	UsedCodes    time.Duration // used_codes: past the QR code lifetime
@@ -164,7 +164,7 @@ type Retention struct {
 // Pruned counts the rows a prune deleted, by table.
 type Pruned map[string]int64
 
-// Prune deletes what r no longer keeps: on a district shard sent outbox
+// Prune deletes what r no longer keeps: on a district shard handled outbox
 // rows (at or below the push cursor, none still retrying), finished push
 // deliveries, notification history, idempotency keys and used QR codes; on
 // shard 0 expired revoked tokens and refresh tokens, old ended sessions
@@ -190,7 +190,7 @@ func (db *DB) Prune(ctx context.Context, r Retention) (Pruned, Position, error) 
 			add("ended_sessions", `DELETE FROM ended_sessions WHERE ended_at < ?`, before(r.EndedSession))
 			add("location_reports", `DELETE FROM location_reports WHERE at < ?`, before(r.Locations))
 		} else {
-			add("outbox", `DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ?
+			add("outbox", `DELETE FROM outbox WHERE created_at < ?
 				AND id <= (SELECT outbox_id FROM push_cursor WHERE id = 1)
 				AND id NOT IN (SELECT outbox_id FROM push_deliveries WHERE state = 'retry')`, before(r.Dedup))
 			add("push_deliveries", `DELETE FROM push_deliveries WHERE state != 'retry' AND updated_at < ?`, before(r.Dedup))

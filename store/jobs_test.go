@@ -73,8 +73,8 @@ func TestPrune_KeepsWhatIsStillNeeded(t *testing.T) {
 	if pruned["idempotency_keys"] != 1 || pruned["used_codes"] != 1 || pruned["notification_history"] != 1 || pruned["outbox"] != 0 {
 		t.Fatalf("pruned %v", pruned)
 	}
-	// The claim's outbox row, once sent and past the window, goes too.
-	if _, err := raw.Exec(`UPDATE outbox SET sent_at = ?`, old); err != nil {
+	// The claim's outbox row, once behind the cursor and past the window, goes too.
+	if _, err := raw.Exec(`UPDATE outbox SET created_at = ?`, old); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := raw.Exec(`UPDATE push_cursor SET outbox_id = (SELECT MAX(id) FROM outbox)`); err != nil {

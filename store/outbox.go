@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"strings"
 	"time"
 )
 
@@ -66,7 +64,7 @@ func (db *DB) PushCursor(ctx context.Context) (int64, error) {
 // UnsentOutbox returns up to limit messages after id afterID not yet
 // handled, in id order.
 func (db *DB) UnsentOutbox(ctx context.Context, afterID int64, limit int) ([]OutboxMessage, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, kind, trace_id, payload, created_at FROM outbox
+	rows, err := db.read.QueryContext(ctx, `SELECT `+outboxColumns+` FROM outbox
 		WHERE id > ? AND sent_at IS NULL ORDER BY id LIMIT ?`, afterID, limit)
 	if err != nil {
 		return nil, err
@@ -85,26 +83,27 @@ func (db *DB) UnsentOutbox(ctx context.Context, afterID int64, limit int) ([]Out
 
 // OutboxByID returns one outbox message, or ok false once pruned.
 func (db *DB) OutboxByID(ctx context.Context, id int64) (OutboxMessage, bool, error) {
-	m, err := scanOutbox(db.read.QueryRowContext(ctx, `SELECT id, kind, trace_id, payload, created_at FROM outbox WHERE id = ?`, id))
+	m, err := scanOutbox(db.read.QueryRowContext(ctx, `SELECT `+outboxColumns+` FROM outbox WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return m, false, nil
 	}
 	return m, err == nil, err
 }
 
+// outboxColumns are what scanOutbox reads: the coupon payload's fields
+// come out of the JSON in SQLite (0 for the other kinds), which under a
+// claim burst costs the dispatcher a fraction of decoding it in Go.
+const outboxColumns = `id, kind, trace_id, created_at, coalesce(payload->>'couponId', 0), coalesce(payload->>'eventId', 0), coalesce(payload->>'memberId', 0),
+	coalesce(payload->>'storeId', 0), coalesce(payload->>'at', 0), coalesce(payload->>'type', '')`
+
 func scanOutbox(row scanner) (OutboxMessage, error) {
 	var m OutboxMessage
-	var payload string
 	var created int64
-	if err := row.Scan(&m.ID, &m.Kind, &m.TraceID, &payload, &created); err != nil {
+	c := &m.Coupon
+	if err := row.Scan(&m.ID, &m.Kind, &m.TraceID, &created, &c.CouponID, &c.EventID, &c.MemberID, &c.StoreID, &c.At, &c.Type); err != nil {
 		return m, err
 	}
 	m.CreatedAt = fromMillis(created)
-	if strings.HasPrefix(m.Kind, "COUPON_") {
-		if err := json.Unmarshal([]byte(payload), &m.Coupon); err != nil {
-			return m, fmt.Errorf("outbox %d: payload: %w", m.ID, err)
-		}
-	}
 	return m, nil
 }
 
@@ -152,14 +151,21 @@ type PushAttempt struct {
 // PushCommit is what a dispatcher records in one transaction.
 type PushCommit struct {
 	Attempts []PushAttempt
-	// Handled are outbox ids whose every subscription has been tried
-	// once: they get sent_at, and the cursor moves past them.
-	Handled []int64
+	// Sent are outbox ids whose every subscription has been tried once:
+	// they get sent_at, so that a dispatcher resuming below them skips
+	// them.
+	Sent []int64
+	// Cursor, when above the stored cursor, replaces it: every message up
+	// to it is handled (sent, or with nobody to send to).
+	Cursor int64
 }
 
 // CommitPushes records attempts (history and the dedup/retry record),
-// marks handled messages sent and advances the cursor.
+// marks messages sent and advances the cursor.
 func (db *DB) CommitPushes(ctx context.Context, c PushCommit) error {
+	if len(c.Attempts) == 0 && len(c.Sent) == 0 && c.Cursor == 0 {
+		return nil
+	}
 	_, err := db.update(ctx, func(tx *Tx) error {
 		now := millis(tx.now)
 		for _, a := range c.Attempts {
@@ -178,24 +184,20 @@ func (db *DB) CommitPushes(ctx context.Context, c PushCommit) error {
 				return err
 			}
 		}
-		if len(c.Handled) == 0 {
+		if len(c.Sent) > 0 {
+			sent, err := json.Marshal(c.Sent)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET sent_at = ?, attempts = attempts + 1
+				WHERE id IN (SELECT value FROM json_each(?))`, now, string(sent)); err != nil {
+				return err
+			}
+		}
+		if c.Cursor == 0 {
 			return nil
 		}
-		handled, err := json.Marshal(c.Handled)
-		if err != nil {
-			return err
-		}
-		// One statement for the batch: under a claim burst it holds
-		// thousands of rows, and the claim writer waits for this lock.
-		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET sent_at = ?, attempts = attempts + 1
-			WHERE id IN (SELECT value FROM json_each(?))`, now, string(handled)); err != nil {
-			return err
-		}
-		// Every row between the cursor and the first unsent one is handled;
-		// ids commit in order (one writer), so none can appear below it.
-		_, err = tx.ExecContext(ctx, `UPDATE push_cursor SET outbox_id = COALESCE(
-			(SELECT MIN(id) - 1 FROM outbox WHERE id > push_cursor.outbox_id AND sent_at IS NULL),
-			(SELECT MAX(id) FROM outbox), outbox_id) WHERE id = 1`)
+		_, err := tx.ExecContext(ctx, `UPDATE push_cursor SET outbox_id = ?1 WHERE id = 1 AND outbox_id < ?1`, c.Cursor)
 		return err
 	})
 	return err

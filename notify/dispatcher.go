@@ -12,6 +12,7 @@ package notify
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -230,7 +231,7 @@ func (r *run) feed(ctx context.Context) error {
 			rows = nil // try them again after Poll
 		}
 		for _, row := range rows {
-			if err := r.dispatch(ctx, row, subs[row.Coupon.MemberID], names); err != nil {
+			if err := r.dispatch(ctx, row, subs[row.MemberID], names); err != nil {
 				d.warn(ctx, "dispatch", err)
 				break // try this row again after Poll
 			}
@@ -276,7 +277,7 @@ func (d *Dispatcher) warn(ctx context.Context, what string, err error) {
 func members(rows []store.OutboxMessage) []int64 {
 	ids := make([]int64, 0, len(rows))
 	for _, row := range rows {
-		ids = append(ids, row.Coupon.MemberID)
+		ids = append(ids, row.MemberID)
 	}
 	return ids
 }
@@ -388,7 +389,7 @@ func (r *run) dispatchRetries(ctx context.Context, names *nameCache) (int, error
 		}
 		j := &job{msg: &message{row: row}, sub: push.Subscription{Endpoint: sub.Endpoint, P256dh: sub.P256dh, Auth: sub.Auth},
 			push: pm, attempt: dp.Attempts + 1, retry: true}
-		if !ok || !subOK || sub.MemberID != row.Coupon.MemberID {
+		if !ok || !subOK || sub.MemberID != row.MemberID {
 			// The message was pruned or the device unsubscribed: give up.
 			j.msg.row.ID, j.msg.row.TraceID = dp.OutboxID, dp.TraceID
 			j.sub.Endpoint = dp.Endpoint
@@ -471,7 +472,7 @@ func (r *run) outcome(ctx context.Context, j *job, res push.Result) store.PushAt
 }
 
 func (r *run) attempt(j *job, state string, status int, errText string, wait time.Duration) store.PushAttempt {
-	a := store.PushAttempt{OutboxID: j.msg.row.ID, TraceID: j.msg.row.TraceID, Kind: j.msg.row.Kind, MemberID: j.msg.row.Coupon.MemberID,
+	a := store.PushAttempt{OutboxID: j.msg.row.ID, TraceID: j.msg.row.TraceID, Kind: j.msg.row.Kind, MemberID: j.msg.row.MemberID,
 		Endpoint: j.sub.Endpoint, Attempt: j.attempt, State: state, StatusCode: status, Error: errText}
 	if state == store.PushRetry {
 		a.DueAt = r.d.cfg.Now().Add(wait)
@@ -613,6 +614,13 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	}
 }
 
+// OutboxPush is m for member as an outbox keeps it (kind PUSH, under m's
+// trace id), for the shard's dispatcher to send.
+func OutboxPush(memberID int64, m push.Message) (store.OutboxPush, error) {
+	b, err := json.Marshal(m)
+	return store.OutboxPush{MemberID: memberID, TraceID: m.TraceID, Message: b}, err
+}
+
 // nameCache resolves events and stores for one pass over the outbox.
 type nameCache struct {
 	db     *store.DB
@@ -628,7 +636,16 @@ func newNameCache(db *store.DB) *nameCache {
 // dispatcher does not push (or whose event or store is gone).
 func (n *nameCache) message(ctx context.Context, row store.OutboxMessage) (push.Message, bool, error) {
 	c := row.Coupon
-	if row.Kind != "COUPON_ISSUED" && row.Kind != "COUPON_USED" {
+	switch row.Kind {
+	case store.OutboxPushed:
+		var m push.Message
+		if err := json.Unmarshal([]byte(row.Message), &m); err != nil {
+			return m, false, nil // not a message: nothing to send (logged by no one; the row is skipped)
+		}
+		m.TraceID = row.TraceID
+		return m, true, nil
+	case "COUPON_ISSUED", "COUPON_USED":
+	default:
 		return push.Message{}, false, nil
 	}
 	e, ok := n.events[c.EventID]

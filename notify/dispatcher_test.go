@@ -103,10 +103,14 @@ func (f *fixture) claim(memberID int64) int64 {
 	return res.CouponID
 }
 
-// start runs a dispatcher until the returned stop is called.
+// start runs a dispatcher (of the district shard, unless cfg names a
+// shard) until the returned stop is called.
 func (f *fixture) start(cfg notify.Config) (stop func()) {
 	f.t.Helper()
-	cfg.Shard, cfg.Subscriptions, cfg.Sender = f.shard, f.global, f.sender
+	if cfg.Shard == nil {
+		cfg.Shard = f.shard
+	}
+	cfg.Subscriptions, cfg.Sender = f.global, f.sender
 	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	if cfg.Poll == 0 {
 		cfg.Poll = 20 * time.Millisecond
@@ -374,4 +378,42 @@ func TestDispatcher_CursorAloneWaitsWhileClaimsFlow(t *testing.T) {
 		cursor, err := f.shard.PushCursor(ctx)
 		return err == nil && cursor >= last
 	})
+}
+
+// A push decided whole (kind PUSH: an advertisement in shard 0's outbox)
+// goes to every subscription of its member with its own headers, once per
+// trace id even when queued twice, and each attempt is recorded.
+func TestDispatcher_SendsOutboxPushes(t *testing.T) {
+	f := newFixture(t, 10)
+	ctx := context.Background()
+	f.subscribe(5)
+	f.subscribe(5)
+	m := push.Advertise(push.AreaEntry("홍익대입구", "망원 커피", "아메리카노 무료"))
+	m.TraceID, m.Topic, m.TTL, m.Urgency = "area-5-1", push.Topic(5, 1), time.Hour, push.UrgencyLow
+	q, err := notify.OutboxPush(5, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // a job run twice
+		if _, err := f.global.EnqueuePushes(ctx, []store.OutboxPush{q}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	defer f.start(notify.Config{Shard: f.global})()
+	waitFor(t, 5*time.Second, "two deliveries", func() bool { return len(f.svc.Delivered()) >= 2 })
+	time.Sleep(200 * time.Millisecond)
+	got := f.svc.Delivered()
+	if len(got) != 2 || got[0].Endpoint == got[1].Endpoint {
+		t.Fatalf("%d deliveries, want one to each of 2 subscriptions", len(got))
+	}
+	for _, r := range got {
+		p := payloadOf(t, r)
+		if p.Title != m.Title || p.Body != m.Body || p.TraceID != m.TraceID || r.Topic != m.Topic || r.TTL != "3600" || r.Urgency != "low" {
+			t.Errorf("delivered %+v with Topic %q TTL %q Urgency %q, want %+v", p, r.Topic, r.TTL, r.Urgency, m)
+		}
+	}
+	history, err := f.global.NotificationHistoryOf(ctx, 5)
+	if err != nil || len(history) != 2 || history[0].Outcome != store.PushDelivered || history[0].Kind != store.OutboxPushed {
+		t.Fatalf("history %+v, %v", history, err)
+	}
 }

@@ -42,16 +42,18 @@ const (
 )
 
 // Message is one notification for one member. The payload the device
-// receives is Payload's JSON; TTL, Urgency and Topic become headers.
+// receives is Payload's JSON; TTL, Urgency and Topic become headers. Its
+// own JSON is how an outbox keeps a message decided whole (the trace id is
+// the outbox row's).
 type Message struct {
-	Title   string
-	Body    string
-	URL     string // opened on click; may be empty
-	TraceID string // the outbox message id; the device deduplicates on it
+	Title   string `json:"title"`
+	Body    string `json:"body"`
+	URL     string `json:"url,omitempty"` // opened on click; may be empty
+	TraceID string `json:"-"`             // the outbox message id; the device deduplicates on it
 
-	TTL     time.Duration // how long the push service may hold it; 0 → DefaultTTL
-	Urgency Urgency       // "" → DefaultUrgency
-	Topic   string        // collapses an older undelivered message with the same topic; see Topic
+	TTL     time.Duration `json:"ttl,omitempty"`     // how long the push service may hold it; 0 → DefaultTTL
+	Urgency Urgency       `json:"urgency,omitempty"` // "" → DefaultUrgency
+	Topic   string        `json:"topic,omitempty"`   // collapses an older undelivered message with the same topic; see Topic
 }
 
 // Payload is the JSON the service worker receives.

@@ -94,6 +94,7 @@ func authMatrix(storeID int64) map[string]authRow {
 		"GET /api/v1/jobs/coupon-uses":                  {roles: adminOnly, query: "from=2025-10-06&to=2025-10-26"},
 		"GET /api/v1/jobs/running-events":               {roles: adminOnly},
 		"POST /api/v1/locations/current":                {roles: anyMember, body: map[string]any{"latitude": 37.5572, "longitude": 126.9245}},
+		"GET /api/v1/locations/events":                  {roles: anyMember, query: "latitude=37.5572&longitude=126.9245"},
 		"GET /api/v1/push/vapid-public-key":             {public: true},
 		"POST /api/v1/push/subscriptions":               {roles: anyMember, body: map[string]any{}},
 		"DELETE /api/v1/push/subscriptions":             {roles: anyMember, body: map[string]any{}},

@@ -30,7 +30,7 @@ var neverForwarded = []string{
 	"GET /api/v1/push/vapid-public-key", "POST /api/v1/push/subscriptions", "DELETE /api/v1/push/subscriptions",
 	"POST /api/v1/fcm-token", "PUT /api/v1/members/me/notifications", "POST /api/v1/locations/current",
 	"POST /api/v1/jobs/coupon-usage-stats", "POST /api/v1/jobs/coupon-usage-stats-fcm-send", "POST /api/v1/jobs/prune",
-	"GET /api/v1/jobs/coupon-uses", "GET /api/v1/jobs/running-events",
+	"GET /api/v1/jobs/coupon-uses", "GET /api/v1/jobs/running-events", "GET /api/v1/locations/events",
 }
 
 // TestForward_EveryShardLookup: every route whose handler looks up a shard

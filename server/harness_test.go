@@ -9,11 +9,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/couponpop/couponpop/geo"
+	"github.com/couponpop/couponpop/notify"
 	"github.com/couponpop/couponpop/server"
 	"github.com/couponpop/couponpop/store"
 	"github.com/golang-jwt/jwt/v5"
@@ -68,6 +70,7 @@ func newTestServer(t testing.TB, opts ...testOption) *testServer {
 		t.Fatal(err)
 	}
 	sh := &server.Shards{Map: m, Global: opened.Global, District: opened.District}
+	dispatchers := startDispatchers(ctx, t, cfg, sh)
 	srv, err := server.New(cfg, sh)
 	if err != nil {
 		t.Fatal(err)
@@ -85,10 +88,33 @@ func newTestServer(t testing.TB, opts ...testOption) *testServer {
 		if err := <-done; err != nil {
 			t.Errorf("serve: %v", err)
 		}
+		dispatchers.Wait()
 		sh.Close()
 	})
 	ts.waitHealthy()
 	return ts
+}
+
+// startDispatchers runs, when the server sends pushes, each shard's push
+// dispatcher (shard 0's and the districts') until ctx ends, as serve does.
+func startDispatchers(ctx context.Context, t testing.TB, cfg server.Config, sh *server.Shards) *sync.WaitGroup {
+	var wg sync.WaitGroup
+	if cfg.PushSender == nil {
+		return &wg
+	}
+	dbs := []*store.DB{sh.Global}
+	for _, db := range sh.District {
+		dbs = append(dbs, db)
+	}
+	for _, db := range dbs {
+		d, err := notify.New(notify.Config{Shard: db, Subscriptions: sh.Global, Sender: cfg.PushSender,
+			Poll: 20 * time.Millisecond, Logger: cfg.Logger})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wg.Go(func() { d.Run(ctx) })
+	}
+	return &wg
 }
 
 func (ts *testServer) waitHealthy() {
@@ -254,4 +280,14 @@ func mintToken(t testing.TB, memberID int64, memberType string) string {
 		t.Fatal(err)
 	}
 	return tok
+}
+
+// waitUntil polls cond until it holds, failing the test after timeout.
+func waitUntil(t testing.TB, timeout time.Duration, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(timeout); !cond(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("not within %v", timeout)
+		}
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/couponpop/couponpop"
+	"github.com/couponpop/couponpop/notify"
 	"github.com/couponpop/couponpop/nudge"
 	"github.com/couponpop/couponpop/push"
 	"github.com/couponpop/couponpop/store"
@@ -180,7 +181,12 @@ type UsageSendResult struct {
 	Pushes     []UsagePush    `json:"pushes"`
 }
 
-// UsagePush is one message the hourly job sent.
+// pushQueued is the outcome of a push the jobs write to an outbox: the
+// shard's dispatcher sends it, retries it and records each attempt.
+const pushQueued = "queued"
+
+// UsagePush is one message of the hourly job, one per subscription as the
+// old job counted them; Outcome is "queued".
 type UsagePush struct {
 	MemberID     int64  `json:"memberId"`
 	TopDong      string `json:"topDong"`
@@ -238,7 +244,6 @@ func (s *Server) sendUsagePushes(r *http.Request, day time.Time, hour int) (Usag
 	}
 	var stats []nudge.StoredStat
 	subs := map[int64][]string{}
-	byEndpoint := map[string]store.PushSubscription{}
 	quiet := s.areaRules.Quiet(ref)
 	for _, row := range rows {
 		at, err := time.ParseInLocation(time.DateOnly, row.AggregatedAt, loc)
@@ -263,26 +268,30 @@ func (s *Server) sendUsagePushes(r *http.Request, day time.Time, hour int) (Usag
 		subs[row.MemberID] = []string{}
 		for _, sub := range list {
 			subs[row.MemberID] = append(subs[row.MemberID], sub.Endpoint)
-			byEndpoint[sub.Endpoint] = sub
 		}
 	}
 	dongEvents := make([]nudge.DongEvent, len(events))
 	for i, e := range events {
 		dongEvents[i] = nudge.DongEvent{Dong: e.Dong, StartAt: e.StartAt, EndAt: e.EndAt, Total: e.Total, Issued: e.Issued}
 	}
+	// Each member's message goes to shard 0's outbox once per run (its
+	// trace id), and its dispatcher sends it to every subscription.
+	var queue []store.OutboxPush
 	for _, p := range nudge.HourlyPushes(day, hour, loc, stats, dongEvents, subs) {
-		sub := byEndpoint[p.Subscription]
 		msg := p.Message
 		msg.TraceID = fmt.Sprintf("usage-%s-%02d-%d", out.RunDate, hour, p.MemberID) // the same on a rerun
-		res := s.pushSender.Send(ctx, push.Subscription{Endpoint: sub.Endpoint, P256dh: sub.P256dh, Auth: sub.Auth}, msg)
-		outcome := res.Outcome.String()
-		if res.Outcome == push.Gone {
-			if err := s.shards.Global.DeleteGoneSubscription(ctx, sub.Endpoint); err != nil {
-				s.log.Warn("delete gone subscription", "err", err)
+		if len(queue) == 0 || queue[len(queue)-1].MemberID != p.MemberID {
+			q, err := notify.OutboxPush(p.MemberID, msg)
+			if err != nil {
+				return out, err
 			}
+			queue = append(queue, q)
 		}
-		out.Outcomes[outcome]++
-		out.Pushes = append(out.Pushes, UsagePush{MemberID: p.MemberID, TopDong: p.TopDong, ActiveEvents: p.ActiveEvents, Title: msg.Title, Outcome: outcome})
+		out.Outcomes[pushQueued]++
+		out.Pushes = append(out.Pushes, UsagePush{MemberID: p.MemberID, TopDong: p.TopDong, ActiveEvents: p.ActiveEvents, Title: msg.Title, Outcome: pushQueued})
+	}
+	if _, err := s.shards.Global.EnqueuePushes(ctx, queue); err != nil {
+		return out, err
 	}
 	out.Messages = len(out.Pushes)
 	return out, nil
@@ -348,13 +357,13 @@ func (s *Server) jobLocation() *time.Location {
 // ExpireResult is the expiry job's answer.
 type ExpireResult struct {
 	Expired  int `json:"expired"`
-	Reminded int `json:"reminded"`
+	Reminded int `json:"reminded"` // reminders queued for the shard's dispatcher
 }
 
 // Expire runs the expiry job on every district shard this node writes:
 // coupons past their expiry become EXPIRED, and the holders of coupons
 // whose reminder time has come (nudge.RemindAt, outside quiet hours) get
-// one reminder each, marked before it is sent.
+// one reminder each, queued in the shard's outbox.
 func (s *Server) Expire(ctx context.Context) (ExpireResult, error) {
 	res, err := fanOut(ctx, s.writableShards(), func(ctx context.Context, db *store.DB) (ExpireResult, error) {
 		n, _, err := db.ExpireCoupons(ctx)
@@ -372,7 +381,8 @@ func (s *Server) Expire(ctx context.Context) (ExpireResult, error) {
 	return out, err
 }
 
-// remindExpiring sends the due expiry reminders of one shard.
+// remindExpiring queues the due expiry reminders of one shard in its
+// outbox, each once.
 func (s *Server) remindExpiring(ctx context.Context, db *store.DB) (int, error) {
 	now := s.now()
 	if s.pushSender == nil || s.areaRules.Quiet(now) {
@@ -382,34 +392,24 @@ func (s *Server) remindExpiring(ctx context.Context, db *store.DB) (int, error) 
 	if err != nil || len(due) == 0 {
 		return 0, err
 	}
-	var ids []int64
-	var remind []store.Reminder
+	var remind []store.CouponReminder
 	for _, d := range due {
-		if s.areaRules.ShouldRemind(now, d.IssuedAt, d.ExpireAt, false) {
-			ids, remind = append(ids, d.CouponID), append(remind, d)
-		}
-	}
-	if len(ids) == 0 {
-		return 0, nil
-	}
-	if _, err := db.MarkReminded(ctx, ids); err != nil {
-		return 0, err
-	}
-	sent := 0
-	for _, d := range remind {
-		subs, err := s.shards.Global.PushSubscriptions(ctx, d.MemberID)
-		if err != nil {
-			return sent, err
+		if !s.areaRules.ShouldRemind(now, d.IssuedAt, d.ExpireAt, false) {
+			continue
 		}
 		msg := push.ExpiryReminder(d.StoreName, d.EventName, d.ExpireAt)
 		msg.TraceID, msg.Topic = fmt.Sprintf("remind-%d", d.CouponID), push.Topic(d.MemberID, d.EventID)
-		for _, sub := range subs {
-			if res := s.pushSender.Send(ctx, push.Subscription{Endpoint: sub.Endpoint, P256dh: sub.P256dh, Auth: sub.Auth}, msg); res.Outcome == push.Delivered {
-				sent++
-			}
+		q, err := notify.OutboxPush(d.MemberID, msg)
+		if err != nil {
+			return 0, err
 		}
+		remind = append(remind, store.CouponReminder{CouponID: d.CouponID, Push: q})
 	}
-	return sent, nil
+	if len(remind) == 0 {
+		return 0, nil
+	}
+	n, _, err := db.Remind(ctx, remind)
+	return n, err
 }
 
 // schedulerMemberID is the member id of the scheduler's in-process ADMIN

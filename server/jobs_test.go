@@ -6,13 +6,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/couponpop/couponpop"
 	"github.com/couponpop/couponpop/nudge/nudgetest"
 	"github.com/couponpop/couponpop/push"
-	"github.com/couponpop/couponpop/push/pushtest"
 	"github.com/couponpop/couponpop/server"
 	"github.com/couponpop/couponpop/store"
 )
@@ -49,15 +49,8 @@ func rawDB(t testing.TB, db *store.DB) *sql.DB {
 
 func TestJobs_FixtureThroughHTTP(t *testing.T) {
 	f := nudgetest.Load(t)
-	svc := pushtest.NewServer(t)
-	keys, _ := push.GenerateVAPIDKeys()
-	svc.VAPIDPublicKey = keys.Public
-	allow, _ := push.ParseAllowList(svc.URL + "/")
-	sender, err := push.NewSender(push.SenderConfig{Keys: keys, Subscriber: "ops@couponpop.test", Allow: allow})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := newTestServer(t, withPushSender(sender), withPush(keys.Public, allow))
+	svc, withService := withPushService(t)
+	ts := newTestServer(t, withService)
 	ctx := context.Background()
 	admin := mintToken(t, 1, couponpop.MemberAdmin)
 	var shards []*store.DB
@@ -155,9 +148,14 @@ func TestJobs_FixtureThroughHTTP(t *testing.T) {
 	for _, want := range p.Expected {
 		before := len(svc.Delivered())
 		res := send(want.RunDate, want.TargetHour)
-		if res.Messages != want.Messages || res.Outcomes["delivered"] != want.Messages {
+		if res.Messages != want.Messages || res.Outcomes["queued"] != want.Messages {
 			t.Fatalf("%s %02d: %+v, want %d messages", want.RunDate, want.TargetHour, res, want.Messages)
 		}
+		// Shard 0's dispatcher sends them; a rerun of the same hour
+		// queues nothing new.
+		waitUntil(t, 5*time.Second, func() bool { return len(svc.Delivered()) >= before+want.Messages })
+		send(want.RunDate, want.TargetHour)
+		time.Sleep(300 * time.Millisecond)
 		for _, m := range res.Pushes {
 			if m.TopDong != want.TopDong || m.ActiveEvents != want.ActiveEventCount {
 				t.Errorf("%s %02d: %+v, want %s with %d events", want.RunDate, want.TargetHour, m, want.TopDong, want.ActiveEventCount)
@@ -173,6 +171,26 @@ func TestJobs_FixtureThroughHTTP(t *testing.T) {
 		}
 		if len(got) != want.Messages {
 			t.Errorf("%d delivered, want %d", len(got), want.Messages)
+		}
+		// Each attempt is in shard 0's history, under the run's trace id.
+		recorded, members := 0, map[int64]bool{}
+		for _, m := range res.Pushes {
+			if members[m.MemberID] {
+				continue
+			}
+			members[m.MemberID] = true
+			history, err := ts.Shards.Global.NotificationHistoryOf(ctx, m.MemberID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, h := range history {
+				if h.TraceID == fmt.Sprintf("usage-%s-%02d-%d", want.RunDate, want.TargetHour, m.MemberID) && h.Outcome == store.PushDelivered {
+					recorded++
+				}
+			}
+		}
+		if recorded != want.Messages {
+			t.Errorf("%d deliveries in the history, want %d", recorded, want.Messages)
 		}
 		t.Logf("%s %02d: %q", want.RunDate, want.TargetHour, wantTitle)
 	}
@@ -207,4 +225,69 @@ func TestJobs_UsageStatsAcrossNodes(t *testing.T) {
 	}
 	b.stop()
 	a.expect(a.do("POST", "/api/v1/jobs/coupon-usage-stats?runDate="+day, admin, nil), 503, couponpop.EUNAVAILABLE)
+}
+
+// TestJobs_ExpiryReminderOnceThroughTheOutbox: the expiry job queues a
+// coupon's reminder once its time has come (half of a 4-hour lifetime),
+// the district's dispatcher delivers it and records it, and the job run
+// again queues nothing.
+func TestJobs_ExpiryReminderOnceThroughTheOutbox(t *testing.T) {
+	svc, withService := withPushService(t)
+	seoul := time.FixedZone("KST", 9*3600)
+	var clock atomic.Int64
+	clock.Store(time.Date(2025, 10, 25, 10, 0, 0, 0, seoul).UnixNano())
+	now := func() time.Time { return time.Unix(0, clock.Load()) }
+	ts := newTestServer(t, withNow(now), withService)
+	admin := mintToken(t, 1, couponpop.MemberAdmin)
+
+	_, owner := ts.member(couponpop.MemberOwner)
+	storeID := ts.createStore(owner, hongdaeLat, hongdaeLng)
+	eventID := ts.createEvent(owner, storeID, now().Add(time.Minute), 4*time.Hour, 10, nil)
+	clock.Add(int64(2 * time.Minute))
+	customer, tok := ts.member(couponpop.MemberCustomer)
+	ts.subscribe(svc, tok, "phone")
+	couponID := ts.claimCoupon(tok, eventID)
+	waitUntil(t, 5*time.Second, func() bool { return len(svc.Delivered()) == 1 }) // the claim's own push
+
+	expire := func() server.ExpireResult {
+		t.Helper()
+		r := ts.expireJob(admin)
+		ts.expect(r, 200, "")
+		var out server.ExpireResult
+		r.data(t, &out)
+		return out
+	}
+	if out := expire(); out.Reminded != 0 {
+		t.Fatalf("reminded %d at once, want 0", out.Reminded)
+	}
+	clock.Add(int64(2 * time.Hour)) // past half the coupon's lifetime
+	if out := expire(); out.Reminded != 1 {
+		t.Fatalf("reminded %d after 2 h, want 1", out.Reminded)
+	}
+	waitUntil(t, 5*time.Second, func() bool { return len(svc.Delivered()) == 2 })
+	var p push.Payload
+	if err := json.Unmarshal(svc.Delivered()[1].Payload, &p); err != nil || p.TraceID != fmt.Sprintf("remind-%d", couponID) {
+		t.Fatalf("delivered %s (%v), want the reminder of coupon %d", svc.Delivered()[1].Payload, err, couponID)
+	}
+	if out := expire(); out.Reminded != 0 {
+		t.Fatalf("reminded %d again, want 0", out.Reminded)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if n := len(svc.Received()); n != 2 {
+		t.Fatalf("%d pushes, want 2 (the claim's and one reminder)", n)
+	}
+	district := ts.Shards.District[couponpop.ShardOfID(couponID)]
+	history, err := district.NotificationHistoryOf(context.Background(), customer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reminders int
+	for _, h := range history {
+		if h.TraceID == p.TraceID && h.Outcome == store.PushDelivered {
+			reminders++
+		}
+	}
+	if reminders != 1 {
+		t.Fatalf("history %+v, want one delivered reminder", history)
+	}
 }

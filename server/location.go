@@ -1,8 +1,10 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/couponpop/couponpop"
 	"github.com/couponpop/couponpop/geo"
+	"github.com/couponpop/couponpop/notify"
 	"github.com/couponpop/couponpop/nudge"
 	"github.com/couponpop/couponpop/push"
 	"github.com/couponpop/couponpop/store"
@@ -28,6 +31,7 @@ const (
 
 func (s *Server) locationRoutes(r chi.Router) {
 	r.With(requireMember(s)).Post("/locations/current", s.handleLocation)
+	r.With(requireMember(s)).Get("/locations/events", s.handleLocationEvents)
 }
 
 type locationRequest struct {
@@ -41,22 +45,20 @@ type areaJSON struct {
 	Name string `json:"name"`
 }
 
-type nearEventJSON struct {
+// nearEvent is a running event near a report, with its store, as every
+// shard that holds some answers (GET /locations/events).
+type nearEvent struct {
 	ID             int64   `json:"id"`
 	Name           string  `json:"name"`
 	StoreID        int64   `json:"storeId"`
 	StoreName      string  `json:"storeName"`
+	Latitude       float64 `json:"latitude"` // the store's
+	Longitude      float64 `json:"longitude"`
 	DistanceMeters float64 `json:"distanceMeters"`
 	TotalCount     int     `json:"totalCount"`
 	IssuedCount    int     `json:"issuedCount"`
 	EndAt          string  `json:"endAt"`
-}
-
-// nearEvent is a running event near the report, with its store.
-type nearEvent struct {
-	event *couponpop.Event
-	store *couponpop.Store
-	json  nearEventJSON
+	Claimed        bool    `json:"claimed"` // the caller holds one of its coupons
 }
 
 func (s *Server) handleLocation(w http.ResponseWriter, r *http.Request) {
@@ -81,20 +83,26 @@ func (s *Server) handleLocation(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	point := geo.LatLng{Lat: *in.Latitude, Lng: *in.Longitude}
 	areas := s.gazetteer.AreasAt(point)
-	events, err := s.nearEvents(ctx, point, now)
+	// The events come from every shard the circle touches, held here or
+	// not, as GET /locations/events answers them.
+	part := r.Clone(ctx)
+	part.Method = http.MethodGet
+	part.URL = &url.URL{Path: "/api/v1/locations/events", RawQuery: url.Values{
+		"latitude": {strconv.FormatFloat(point.Lat, 'f', -1, 64)}, "longitude": {strconv.FormatFloat(point.Lng, 'f', -1, 64)}}.Encode()}
+	part.RequestURI = part.URL.RequestURI()
+	events, missing, err := s.nearEvents(part, point, now)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	out := struct {
-		Areas  []areaJSON      `json:"areas"`
-		Events []nearEventJSON `json:"events"`
-	}{Areas: []areaJSON{}, Events: []nearEventJSON{}}
+		Areas         []areaJSON  `json:"areas"`
+		Events        []nearEvent `json:"events"`
+		Partial       bool        `json:"partial,omitempty"`
+		MissingShards []int       `json:"missingShards,omitempty"`
+	}{Areas: []areaJSON{}, Events: events, Partial: len(missing) > 0, MissingShards: missing}
 	for _, a := range areas {
 		out.Areas = append(out.Areas, areaJSON{a.ID, a.Name})
-	}
-	for _, e := range events {
-		out.Events = append(out.Events, e.json)
 	}
 	pos, err := s.applyAreaRules(ctx, callerFrom(ctx).MemberID, strings.TrimSpace(in.DeviceIdentifier), point, now, areas, events)
 	if err != nil {
@@ -107,14 +115,53 @@ func (s *Server) handleLocation(w http.ResponseWriter, r *http.Request) {
 	writeData(w, http.StatusOK, out)
 }
 
-// nearEvents returns the running events of stores near point, nearest
-// first, from the point's shard when this node holds it (none otherwise).
-func (s *Server) nearEvents(ctx context.Context, point geo.LatLng, now time.Time) ([]nearEvent, error) {
-	shard, _, ok := s.shards.Map.ShardAt(point.Lat, point.Lng)
-	db := s.shards.District[shard]
-	if !ok || db == nil {
-		return nil, nil
+// handleLocationEvents answers the running events within
+// nearbyEventsMeters of latitude, longitude, nearest first, with whether
+// the caller claimed each: the events part of POST /locations/current,
+// which asks the nodes of the shards it does not hold.
+func (s *Server) handleLocationEvents(w http.ResponseWriter, r *http.Request) {
+	var p couponpop.Problems
+	q := r.URL.Query()
+	lat, errLat := strconv.ParseFloat(q.Get("latitude"), 64)
+	lng, errLng := strconv.ParseFloat(q.Get("longitude"), 64)
+	p.Add(errLat != nil || errLng != nil || !couponpop.ValidLatLng(lat, lng),
+		"latitude must be in [-90, 90] and longitude in [-180, 180]")
+	if err := p.Err(); err != nil {
+		s.writeError(w, r, err)
+		return
 	}
+	events, missing, err := s.nearEvents(r, geo.LatLng{Lat: lat, Lng: lng}, s.now())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeGathered(w, events, missing)
+}
+
+// nearEvents gathers, for r (a GET /locations/events), the running events
+// of stores near point from every shard the circle touches, nearest first;
+// missing are the shards whose nodes did not answer.
+func (s *Server) nearEvents(r *http.Request, point geo.LatLng, now time.Time) ([]nearEvent, []int, error) {
+	memberID := callerFrom(r.Context()).MemberID
+	shards := s.shards.Map.ShardsTouching(point.Lat, point.Lng, nearbyEventsMeters)
+	events, missing, err := gather(s, r, shards, func(ctx context.Context, db *store.DB) ([]nearEvent, error) {
+		return shardNearEvents(ctx, db, point, now, memberID)
+	}, unwrapList[nearEvent])
+	if err != nil {
+		return nil, nil, err
+	}
+	slices.SortStableFunc(events, func(a, b nearEvent) int { return cmp.Compare(a.DistanceMeters, b.DistanceMeters) })
+	if len(events) > nearbyEventsMax {
+		events = events[:nearbyEventsMax]
+	}
+	if events == nil {
+		events = []nearEvent{}
+	}
+	return events, missing, nil
+}
+
+// shardNearEvents returns one shard's running events near point.
+func shardNearEvents(ctx context.Context, db *store.DB, point geo.LatLng, now time.Time, memberID int64) ([]nearEvent, error) {
 	stores, err := db.Nearby(ctx, store.NearbyQuery{Latitude: point.Lat, Longitude: point.Lng, RadiusMeters: nearbyEventsMeters, Limit: 200})
 	if err != nil || len(stores) == 0 {
 		return nil, err
@@ -128,24 +175,15 @@ func (s *Server) nearEvents(ctx context.Context, point geo.LatLng, now time.Time
 	if err != nil {
 		return nil, err
 	}
-	var out []nearEvent
+	out := make([]nearEvent, 0, len(running))
 	for _, e := range running {
-		st := byID[e.StoreID]
-		out = append(out, nearEvent{event: e, store: st.Store, json: nearEventJSON{ID: e.ID, Name: e.Name, StoreID: st.ID,
-			StoreName: st.Name, DistanceMeters: st.DistanceMeters, TotalCount: e.TotalCount, IssuedCount: e.IssuedCount,
-			EndAt: couponpop.FormatTime(e.EndAt)}})
-	}
-	slices.SortStableFunc(out, func(a, b nearEvent) int {
-		switch {
-		case a.json.DistanceMeters < b.json.DistanceMeters:
-			return -1
-		case a.json.DistanceMeters > b.json.DistanceMeters:
-			return 1
+		claimed, err := db.HasCoupon(ctx, memberID, e.ID)
+		if err != nil {
+			return nil, err
 		}
-		return 0
-	})
-	if len(out) > nearbyEventsMax {
-		out = out[:nearbyEventsMax]
+		st := byID[e.StoreID]
+		out = append(out, nearEvent{ID: e.ID, Name: e.Name, StoreID: st.ID, StoreName: st.Name, Latitude: st.Latitude, Longitude: st.Longitude,
+			DistanceMeters: st.DistanceMeters, TotalCount: e.TotalCount, IssuedCount: e.IssuedCount, EndAt: couponpop.FormatTime(e.EndAt), Claimed: claimed})
 	}
 	return out, nil
 }
@@ -173,26 +211,20 @@ func (s *Server) applyAreaRules(ctx context.Context, memberID int64, device stri
 	for _, a := range areas {
 		cur.Entered[a.ID] = nudge.EnteredAt(last.Entered[a.ID], true, now)
 	}
-	var toSend []push.Message
+	var queue []store.OutboxPush
 	var pushed []int64
 	if s.pushSender != nil && len(events) > 0 {
-		if toSend, pushed, err = s.areaPushes(ctx, memberID, prev, report, cur, areas, events); err != nil {
+		if queue, pushed, err = s.areaPushes(ctx, memberID, prev, report, cur, areas, events); err != nil {
 			return 0, err
 		}
 	}
-	pos, err := g.SaveLocation(ctx, memberID, device, cur, pushed)
-	if err != nil {
-		return 0, err
-	}
-	if len(toSend) > 0 {
-		s.sendAdvertising(memberID, toSend)
-	}
-	return pos, nil
+	return g.SaveLocation(ctx, memberID, device, cur, pushed, queue)
 }
 
-// areaPushes decides, with nudge.AreaRules, which events to push about.
+// areaPushes decides, with nudge.AreaRules, which events to push about,
+// and builds their advertising pushes for shard 0's outbox.
 func (s *Server) areaPushes(ctx context.Context, memberID int64, prev *nudge.Report, report nudge.Report, cur store.LocationReport,
-	areas []geo.Area, events []nearEvent) ([]push.Message, []int64, error) {
+	areas []geo.Area, events []nearEvent) ([]store.OutboxPush, []int64, error) {
 	g := s.shards.Global
 	settings, err := g.NotificationSettingsOf(ctx, memberID)
 	if err != nil || !settings.Marketing {
@@ -200,7 +232,7 @@ func (s *Server) areaPushes(ctx context.Context, memberID int64, prev *nudge.Rep
 	}
 	ids := make([]int64, len(events))
 	for i, e := range events {
-		ids[i] = e.event.ID
+		ids[i] = e.ID
 	}
 	from, to := s.areaRules.Day(report.At)
 	today, pushedBefore, err := g.AreaPushState(ctx, memberID, from, to, ids)
@@ -208,67 +240,29 @@ func (s *Server) areaPushes(ctx context.Context, memberID int64, prev *nudge.Rep
 		return nil, nil, err
 	}
 	member := nudge.Member{Marketing: settings.Marketing, Night: settings.Night, PushesToday: today}
-	var msgs []push.Message
+	var queue []store.OutboxPush
 	var pushed []int64
 	for _, a := range areas {
 		for _, e := range events {
-			if slices.Contains(pushed, e.event.ID) || !s.gazetteer.Contains(a, geo.LatLng{Lat: e.store.Latitude, Lng: e.store.Longitude}) {
+			if slices.Contains(pushed, e.ID) || !s.gazetteer.Contains(a, geo.LatLng{Lat: e.Latitude, Lng: e.Longitude}) {
 				continue
 			}
-			db := s.shards.District[couponpop.ShardOfID(e.event.ID)]
-			claimed, err := db.HasCoupon(ctx, memberID, e.event.ID)
-			if err != nil {
-				return nil, nil, err
-			}
 			d := s.areaRules.Decide(nudge.AreaInput{Last: prev, Report: report, EnteredAt: cur.Entered[a.ID], Member: member,
-				Event: nudge.Event{ID: e.event.ID, SoldOut: e.event.IssuedCount >= e.event.TotalCount, Claimed: claimed, Pushed: pushedBefore[e.event.ID]}})
+				Event: nudge.Event{ID: e.ID, SoldOut: e.IssuedCount >= e.TotalCount, Claimed: e.Claimed, Pushed: pushedBefore[e.ID]}})
 			if !d.Push {
 				continue
 			}
-			m := push.AreaEntry(a.Name, e.store.Name, e.event.Name)
-			m.Topic = push.Topic(memberID, e.event.ID)
-			m.TraceID = "area-" + strconv.FormatInt(memberID, 10) + "-" + strconv.FormatInt(e.event.ID, 10)
-			msgs = append(msgs, m)
-			pushed = append(pushed, e.event.ID)
+			m := push.AreaEntry(a.Name, e.StoreName, e.Name)
+			m.Topic = push.Topic(memberID, e.ID)
+			m.TraceID = "area-" + strconv.FormatInt(memberID, 10) + "-" + strconv.FormatInt(e.ID, 10)
+			q, err := notify.OutboxPush(memberID, push.Advertise(m))
+			if err != nil {
+				return nil, nil, err
+			}
+			queue = append(queue, q)
+			pushed = append(pushed, e.ID)
 			member.PushesToday++
 		}
 	}
-	return msgs, pushed, nil
-}
-
-// sendAdvertising sends msgs to every subscription of the member, after
-// the request (the pushes are already recorded: at most once).
-func (s *Server) sendAdvertising(memberID int64, msgs []push.Message) {
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		subs, err := s.shards.Global.PushSubscriptions(ctx, memberID)
-		if err != nil {
-			s.log.Warn("area push: subscriptions", "err", err)
-			return
-		}
-		for _, m := range msgs {
-			m = push.Advertise(m)
-			for _, sub := range subs {
-				res := s.pushSender.Send(ctx, push.Subscription{Endpoint: sub.Endpoint, P256dh: sub.P256dh, Auth: sub.Auth}, m)
-				s.metrics.pushSent.WithLabelValues(outcomeLabel(res.Outcome)).Inc()
-				if res.Outcome == push.Gone {
-					_ = s.shards.Global.DeleteGoneSubscription(ctx, sub.Endpoint)
-				}
-			}
-		}
-	}()
-}
-
-// outcomeLabel names an outcome as the dispatcher's history does.
-func outcomeLabel(o push.Outcome) string {
-	switch o {
-	case push.Delivered:
-		return store.PushDelivered
-	case push.Gone:
-		return store.PushGone
-	case push.RetryLater:
-		return store.PushRetry
-	}
-	return store.PushFailed
+	return queue, pushed, nil
 }

@@ -1,9 +1,12 @@
 package server_test
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -11,40 +14,25 @@ import (
 
 	"github.com/couponpop/couponpop"
 	"github.com/couponpop/couponpop/push"
-	"github.com/couponpop/couponpop/push/pushtest"
-	"github.com/couponpop/couponpop/server"
 	"github.com/couponpop/couponpop/store"
 )
 
-// withPushSender lets the server send area-entry pushes.
-func withPushSender(s *push.Sender) testOption {
-	return func(c *server.Config, _ *store.ClaimOptions) { c.PushSender = s }
-}
-
 func TestLocation_AreaEntryPush(t *testing.T) {
-	svc := pushtest.NewServer(t)
-	keys, _ := push.GenerateVAPIDKeys()
-	allow, _ := push.ParseAllowList(svc.URL + "/")
-	sender, err := push.NewSender(push.SenderConfig{Keys: keys, Subscriber: "ops@couponpop.test", Allow: allow})
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc, withService := withPushService(t)
 	seoul := time.FixedZone("KST", 9*3600)
 	var clock atomic.Int64
 	clock.Store(time.Date(2025, 10, 25, 14, 0, 0, 0, seoul).UnixNano())
 	now := func() time.Time { return time.Unix(0, clock.Load()) }
 	advance := func(d time.Duration) { clock.Add(int64(d)) }
-	ts := newTestServer(t, withNow(now), withPushSender(sender), withPush(keys.Public, allow))
+	ts := newTestServer(t, withNow(now), withService)
 
 	_, owner := ts.member(couponpop.MemberOwner)
 	storeID := ts.createStore(owner, hongdaeLat+0.001, hongdaeLng)
 	eventID := ts.createEvent(owner, storeID, now().Add(time.Minute), 6*time.Hour, 10, nil)
 	advance(2 * time.Minute)
 
-	_, tok := ts.member(couponpop.MemberCustomer)
-	sub := svc.NewSubscription(t)
-	ts.expect(ts.do("POST", "/api/v1/push/subscriptions", tok, map[string]any{"endpoint": sub.Endpoint,
-		"keys": map[string]string{"p256dh": sub.P256dh, "auth": sub.Auth}, "deviceIdentifier": "phone"}), 204, "")
+	customer, tok := ts.member(couponpop.MemberCustomer)
+	ts.subscribe(svc, tok, "phone")
 	report := func(lat, lng float64) (areas []string, events []int64) {
 		t.Helper()
 		r := ts.do("POST", "/api/v1/locations/current", tok, map[string]any{"latitude": lat, "longitude": lng, "deviceIdentifier": "phone"})
@@ -77,10 +65,7 @@ func TestLocation_AreaEntryPush(t *testing.T) {
 	ts.expect(ts.do("PUT", "/api/v1/members/me/notifications", tok, map[string]any{"marketing": true, "night": false}), 204, "")
 	advance(time.Minute)
 	report(hongdaeLat, hongdaeLng)
-	deadline := time.Now().Add(5 * time.Second)
-	for len(svc.Delivered()) == 0 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitUntil(t, 5*time.Second, func() bool { return len(svc.Delivered()) > 0 })
 	if len(svc.Delivered()) != 1 {
 		t.Fatalf("%d area pushes, want 1", len(svc.Delivered()))
 	}
@@ -88,6 +73,12 @@ func TestLocation_AreaEntryPush(t *testing.T) {
 	_ = json.Unmarshal(svc.Delivered()[0].Payload, &p)
 	if !strings.HasPrefix(p.Title, "(광고) 홍익대입구") {
 		t.Fatalf("title %q", p.Title)
+	}
+	// Shard 0's outbox and dispatcher sent it: the history says so.
+	history, err := ts.Shards.Global.NotificationHistoryOf(context.Background(), customer)
+	if err != nil || len(history) != 1 || history[0].Outcome != store.PushDelivered ||
+		history[0].TraceID != fmt.Sprintf("area-%d-%d", customer, eventID) || history[0].TraceID != p.TraceID {
+		t.Fatalf("history %+v (%v), want one delivery of area-%d-%d", history, err, customer, eventID)
 	}
 	advance(10 * time.Minute)
 	report(hongdaeLat, hongdaeLng) // never twice for one event
@@ -106,5 +97,54 @@ func TestLocation_AreaEntryPush(t *testing.T) {
 	resp.Body.Close()
 	if !strings.Contains(string(body), "couponpop_location_reports_ignored_total 1") {
 		t.Fatal("spoofed report not counted in /metrics")
+	}
+}
+
+// TestLocation_EventsAcrossNodes: a report near a shard border lists the
+// running events of both shards nearest first, those of the shard another
+// node holds too, and says which the member claimed; with that node gone,
+// the answer is marked partial, never an error.
+func TestLocation_EventsAcrossNodes(t *testing.T) {
+	a, b := startShardNodes(t)
+	owner := mintToken(t, 7201, couponpop.MemberOwner)
+	customer := mintToken(t, 7202, couponpop.MemberCustomer)
+	var events []int64
+	for _, p := range borderStores {
+		storeID := a.createStore(owner, p[0], p[1])
+		events = append(events, a.createEvent(owner, storeID, time.Now().Add(-time.Minute), time.Hour, 10, nil))
+	}
+	if couponpop.ShardOfID(events[0]) != 3 {
+		t.Fatalf("event %d is not in shard 3 (node B)", events[0])
+	}
+	b.claimCoupon(customer, events[0])
+	type answer struct {
+		Events []struct {
+			ID      int64
+			Claimed bool
+		}
+		Partial       bool
+		MissingShards []int
+	}
+	report := func() answer {
+		t.Helper()
+		r := a.do("POST", "/api/v1/locations/current", customer, map[string]any{"latitude": borderLat, "longitude": borderLng})
+		a.expect(r, 200, "")
+		var out answer
+		r.data(t, &out)
+		return out
+	}
+	out := report()
+	if out.Partial || len(out.Events) != len(events) {
+		t.Fatalf("%+v, want the %d events of both shards", out, len(events))
+	}
+	for i, e := range out.Events {
+		if e.ID != events[i] || e.Claimed != (i == 0) {
+			t.Errorf("event %d: %+v, want %d (claimed %v)", i, e, events[i], i == 0)
+		}
+	}
+	b.stop()
+	out = report()
+	if !out.Partial || !slices.Equal(out.MissingShards, []int{3}) || len(out.Events) != 2 || out.Events[0].ID != events[1] {
+		t.Fatalf("with B gone: %+v, want A's 2 events, partial, missing shard 3", out)
 	}
 }

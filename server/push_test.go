@@ -6,6 +6,7 @@ import (
 
 	"github.com/couponpop/couponpop"
 	"github.com/couponpop/couponpop/push"
+	"github.com/couponpop/couponpop/push/pushtest"
 	"github.com/couponpop/couponpop/server"
 	"github.com/couponpop/couponpop/store"
 )
@@ -13,6 +14,40 @@ import (
 // withPush sets the VAPID public key and the endpoint allow list.
 func withPush(publicKey string, allow push.AllowList) testOption {
 	return func(c *server.Config, _ *store.ClaimOptions) { c.PushPublicKey, c.PushAllow = publicKey, &allow }
+}
+
+// withPushService gives the server a local Web Push service to send to:
+// its key, an allow list of the service alone, and a sender; the test
+// server then runs each shard's dispatcher too.
+func withPushService(t testing.TB) (*pushtest.Server, testOption) {
+	t.Helper()
+	svc := pushtest.NewServer(t)
+	keys, err := push.GenerateVAPIDKeys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.VAPIDPublicKey = keys.Public
+	allow, err := push.ParseAllowList(svc.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sender, err := push.NewSender(push.SenderConfig{Keys: keys, Subscriber: "ops@couponpop.test", Allow: allow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc, func(c *server.Config, o *store.ClaimOptions) {
+		withPush(keys.Public, allow)(c, o)
+		c.PushSender = sender
+	}
+}
+
+// subscribe gives the member behind token a subscription on svc.
+func (ts *testServer) subscribe(svc *pushtest.Server, token, device string) push.Subscription {
+	ts.t.Helper()
+	sub := svc.NewSubscription(ts.t)
+	ts.expect(ts.do("POST", "/api/v1/push/subscriptions", token, map[string]any{"endpoint": sub.Endpoint,
+		"keys": map[string]string{"p256dh": sub.P256dh, "auth": sub.Auth}, "deviceIdentifier": device}), 204, "")
+	return sub
 }
 
 func subscription(endpoint, device string) map[string]any {

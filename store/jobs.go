@@ -164,11 +164,11 @@ type Retention struct {
 // Pruned counts the rows a prune deleted, by table.
 type Pruned map[string]int64
 
-// Prune deletes what r no longer keeps: on a district shard handled outbox
-// rows (at or below the push cursor, none still retrying), finished push
-// deliveries, notification history, idempotency keys and used QR codes; on
-// shard 0 expired revoked tokens and refresh tokens, old ended sessions
-// and location reports.
+// Prune deletes what r no longer keeps: on every shard handled outbox rows
+// (at or below the push cursor, none still retrying), finished push
+// deliveries and notification history; on a district shard idempotency
+// keys and used QR codes; on shard 0 expired revoked tokens and refresh
+// tokens, old ended sessions and location reports.
 func (db *DB) Prune(ctx context.Context, r Retention) (Pruned, Position, error) {
 	out := Pruned{}
 	pos, err := db.update(ctx, func(tx *Tx) error {
@@ -184,17 +184,18 @@ func (db *DB) Prune(ctx context.Context, r Retention) (Pruned, Position, error) 
 				args       []any
 			}{table, sql, args})
 		}
+		// Both kinds of shard have an outbox, and its dispatcher's records.
+		add("outbox", `DELETE FROM outbox WHERE created_at < ?
+			AND id <= (SELECT outbox_id FROM push_cursor WHERE id = 1)
+			AND id NOT IN (SELECT outbox_id FROM push_deliveries WHERE state = 'retry')`, before(r.Dedup))
+		add("push_deliveries", `DELETE FROM push_deliveries WHERE state != 'retry' AND updated_at < ?`, before(r.Dedup))
+		add("notification_history", `DELETE FROM notification_history WHERE at < ?`, before(r.History))
 		if db.shard == GlobalShard {
 			add("revoked_tokens", `DELETE FROM revoked_tokens WHERE expires_at < ?`, millis(now))
 			add("refresh_tokens", `DELETE FROM refresh_tokens WHERE expires_at < ?`, millis(now))
 			add("ended_sessions", `DELETE FROM ended_sessions WHERE ended_at < ?`, before(r.EndedSession))
 			add("location_reports", `DELETE FROM location_reports WHERE at < ?`, before(r.Locations))
 		} else {
-			add("outbox", `DELETE FROM outbox WHERE created_at < ?
-				AND id <= (SELECT outbox_id FROM push_cursor WHERE id = 1)
-				AND id NOT IN (SELECT outbox_id FROM push_deliveries WHERE state = 'retry')`, before(r.Dedup))
-			add("push_deliveries", `DELETE FROM push_deliveries WHERE state != 'retry' AND updated_at < ?`, before(r.Dedup))
-			add("notification_history", `DELETE FROM notification_history WHERE at < ?`, before(r.History))
 			add("idempotency_keys", `DELETE FROM idempotency_keys WHERE created_at < ?`, before(r.Idempotency))
 			add("used_codes", `DELETE FROM used_codes WHERE used_at < ?`, before(r.UsedCodes))
 		}
@@ -245,15 +246,34 @@ func (db *DB) DueReminders(ctx context.Context, now time.Time, limit int) ([]Rem
 	return out, rows.Err()
 }
 
-// MarkReminded records that the coupons were reminded (before sending: a
-// reminder goes out at most once).
-func (db *DB) MarkReminded(ctx context.Context, couponIDs []int64) (Position, error) {
-	return db.update(ctx, func(tx *Tx) error {
-		for _, id := range couponIDs {
-			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO coupon_reminders (coupon_id, at) VALUES (?, ?)`, id, millis(tx.now)); err != nil {
+// CouponReminder is a coupon's expiry reminder, ready to send.
+type CouponReminder struct {
+	CouponID int64
+	Push     OutboxPush
+}
+
+// Remind records each coupon as reminded and queues its reminder in the
+// outbox, in one transaction: a coupon is reminded at most once, and a
+// reminder recorded is never lost. It returns how many it queued (a coupon
+// reminded before is skipped).
+func (db *DB) Remind(ctx context.Context, reminders []CouponReminder) (int, Position, error) {
+	queued := 0
+	pos, err := db.update(ctx, func(tx *Tx) error {
+		queued = 0
+		for _, r := range reminders {
+			res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO coupon_reminders (coupon_id, at) VALUES (?, ?)`, r.CouponID, millis(tx.now))
+			if err != nil {
 				return err
 			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				continue
+			}
+			if err := insertPushes(ctx, tx, []OutboxPush{r.Push}); err != nil {
+				return err
+			}
+			queued++
 		}
 		return nil
 	})
+	return queued, pos, err
 }

@@ -11,7 +11,7 @@ import (
 
 // TestReminders_DueOnceAtTheSmallerOf24hAndHalfTheLifetime: a 4-hour
 // coupon is due after 2 h, a 72-hour one 24 h before its expiry; once
-// marked, never again.
+// reminded (queued in the outbox), never again.
 func TestReminders_DueOnceAtTheSmallerOf24hAndHalfTheLifetime(t *testing.T) {
 	f := newCouponFixture(t)
 	short, long := f.event(f.storeA, 96*time.Hour, 10, 4), f.event(f.storeA, 96*time.Hour, 10, 72)
@@ -38,8 +38,25 @@ func TestReminders_DueOnceAtTheSmallerOf24hAndHalfTheLifetime(t *testing.T) {
 	if d := due(); !d[shortCoupon] || d[longCoupon] {
 		t.Fatalf("after 2 h: %v, want only the 4-hour coupon", d)
 	}
-	if _, err := f.db.MarkReminded(f.ctx, []int64{shortCoupon}); err != nil {
+	remind := []store.CouponReminder{{CouponID: shortCoupon, Push: store.OutboxPush{MemberID: 1, TraceID: "remind-1", Message: []byte(`{"title":"t"}`)}}}
+	if n, _, err := f.db.Remind(f.ctx, remind); err != nil || n != 1 {
+		t.Fatalf("reminded %d, %v; want 1", n, err)
+	}
+	if n, _, err := f.db.Remind(f.ctx, remind); err != nil || n != 0 {
+		t.Fatalf("reminded again: %d, %v; want 0", n, err)
+	}
+	rows, err := f.db.UnsentOutbox(f.ctx, 0, 100)
+	if err != nil {
 		t.Fatal(err)
+	}
+	var queued []store.OutboxMessage
+	for _, m := range rows {
+		if m.Kind == store.OutboxPushed {
+			queued = append(queued, m)
+		}
+	}
+	if len(queued) != 1 || queued[0].MemberID != 1 || queued[0].TraceID != "remind-1" || queued[0].Message != `{"title":"t"}` {
+		t.Fatalf("outbox pushes %+v, want the one reminder", queued)
 	}
 	f.clock.Add(46 * time.Hour)
 	if d := due(); d[shortCoupon] || !d[longCoupon] {

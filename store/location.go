@@ -44,9 +44,10 @@ func (db *DB) LastLocation(ctx context.Context, memberID int64, device string, m
 	return r, true, nil
 }
 
-// SaveLocation replaces the device's last report and records the area
-// pushes about to be sent (eventIDs), in one transaction.
-func (db *DB) SaveLocation(ctx context.Context, memberID int64, device string, r LocationReport, pushedEvents []int64) (Position, error) {
+// SaveLocation replaces the device's last report, records the events it
+// pushes about (pushedEvents) and queues their pushes in shard 0's outbox,
+// in one transaction.
+func (db *DB) SaveLocation(ctx context.Context, memberID int64, device string, r LocationReport, pushedEvents []int64, pushes []OutboxPush) (Position, error) {
 	ms := make(map[string]int64, len(r.Entered))
 	for id, t := range r.Entered {
 		ms[id] = millis(t)
@@ -65,7 +66,7 @@ func (db *DB) SaveLocation(ctx context.Context, memberID int64, device string, r
 				return err
 			}
 		}
-		return nil
+		return insertPushes(ctx, tx, pushes)
 	})
 }
 

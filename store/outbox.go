@@ -5,13 +5,16 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 )
 
-// Outbox message kinds of a coupon.
+// Outbox message kinds: a coupon's issue and use (district shards), and a
+// push decided whole elsewhere (OutboxPush).
 const (
 	outboxIssued = "COUPON_ISSUED"
 	outboxUsed   = "COUPON_USED"
+	OutboxPushed = "PUSH"
 )
 
 // couponOutboxSQL is the one definition of a coupon's outbox message: an
@@ -33,14 +36,45 @@ func couponOutboxSQL(kind, where string) string {
 		FROM coupons WHERE ` + where
 }
 
-// OutboxMessage is one row of a district shard's outbox: a change announced
-// in the transaction that made it (COUPON_ISSUED, COUPON_USED).
+// OutboxMessage is one row of an outbox: a change announced in the
+// transaction that made it (COUPON_ISSUED, COUPON_USED), or a push
+// decided in it (PUSH).
 type OutboxMessage struct {
 	ID        int64
 	Kind      string
 	TraceID   string
+	MemberID  int64        // whom it is for
 	Coupon    OutboxCoupon // the payload of the coupon kinds
+	Message   string       // kind PUSH: the message, as OutboxPush holds it
 	CreatedAt time.Time
+}
+
+// OutboxPush is a push decided whole in a transaction (an advertisement,
+// an expiry reminder) and written to its shard's outbox as kind PUSH, so
+// that the shard's dispatcher sends it as it sends a coupon's: deduplicated
+// by TraceID, retried, recorded, and never lost to a crash.
+type OutboxPush struct {
+	MemberID int64
+	TraceID  string // fixed per decision: shard 0's outbox writes a trace id once
+	Message  []byte // JSON, as the dispatcher reads it (a push.Message)
+}
+
+// insertPushes writes pushes to tx's outbox; one whose trace id shard 0's
+// outbox already holds is skipped.
+func insertPushes(ctx context.Context, tx *Tx, pushes []OutboxPush) error {
+	for _, p := range pushes {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO outbox (kind, trace_id, payload, created_at)
+			VALUES ('`+OutboxPushed+`', ?, json_object('type', '`+OutboxPushed+`', 'memberId', ?, 'message', json(?)), ?)`,
+			p.TraceID, p.MemberID, string(p.Message), millis(tx.now)); err != nil {
+			return fmt.Errorf("outbox push %s: %w", p.TraceID, err)
+		}
+	}
+	return nil
+}
+
+// EnqueuePushes writes pushes to the outbox in one transaction.
+func (db *DB) EnqueuePushes(ctx context.Context, pushes []OutboxPush) (Position, error) {
+	return db.update(ctx, func(tx *Tx) error { return insertPushes(ctx, tx, pushes) })
 }
 
 // OutboxCoupon is the payload of a coupon's issue or use, as the claim
@@ -93,17 +127,21 @@ func (db *DB) OutboxByID(ctx context.Context, id int64) (OutboxMessage, bool, er
 // outboxColumns are what scanOutbox reads: the coupon payload's fields
 // come out of the JSON in SQLite (0 for the other kinds), which under a
 // claim burst costs the dispatcher a fraction of decoding it in Go.
-const outboxColumns = `id, kind, trace_id, created_at, coalesce(payload->>'couponId', 0), coalesce(payload->>'eventId', 0), coalesce(payload->>'memberId', 0),
-	coalesce(payload->>'storeId', 0), coalesce(payload->>'at', 0), coalesce(payload->>'type', '')`
+const outboxColumns = `id, kind, trace_id, created_at, coalesce(payload->>'memberId', 0), coalesce(payload->>'couponId', 0),
+	coalesce(payload->>'eventId', 0), coalesce(payload->>'storeId', 0), coalesce(payload->>'at', 0), coalesce(payload->>'type', ''),
+	CASE kind WHEN '` + OutboxPushed + `' THEN payload->'message' ELSE '' END`
 
 func scanOutbox(row scanner) (OutboxMessage, error) {
 	var m OutboxMessage
 	var created int64
 	c := &m.Coupon
-	if err := row.Scan(&m.ID, &m.Kind, &m.TraceID, &created, &c.CouponID, &c.EventID, &c.MemberID, &c.StoreID, &c.At, &c.Type); err != nil {
+	if err := row.Scan(&m.ID, &m.Kind, &m.TraceID, &created, &m.MemberID, &c.CouponID, &c.EventID, &c.StoreID, &c.At, &c.Type, &m.Message); err != nil {
 		return m, err
 	}
 	m.CreatedAt = fromMillis(created)
+	if m.Kind != OutboxPushed {
+		c.MemberID = m.MemberID
+	}
 	return m, nil
 }
 

@@ -150,14 +150,20 @@ func (n *node) initPush() error {
 // the shard's role.
 const rolePoll = 250 * time.Millisecond
 
-// startDispatchers adds, for each district shard the node holds, a part
-// that runs the shard's push dispatcher while this node is its primary:
-// exactly one per shard, resuming from the cursor kept in the shard.
+// startDispatchers adds, for shard 0 and each district shard the node
+// holds, a part that runs the shard's push dispatcher while this node is
+// its primary: exactly one per shard, resuming from the cursor kept in the
+// shard. Shard 0's outbox holds the advertising pushes (area entry, the
+// hourly job); a district's its coupons' pushes and expiry reminders.
 func (n *node) startDispatchers() {
 	if n.push.sender == nil {
 		return
 	}
+	dbs := []*store.DB{n.shards.Global}
 	for _, db := range n.shards.District {
+		dbs = append(dbs, db)
+	}
+	for _, db := range dbs {
 		n.group.Go(func() error {
 			return n.whilePrimary(db.Shard(), func(ctx context.Context) error {
 				d, err := notify.New(notify.Config{Shard: db, Subscriptions: n.shards.Global, Sender: n.push.sender,

@@ -98,6 +98,15 @@ func Open(ctx context.Context, path string, shard int, opts Options) (*DB, error
 			}
 		}
 	}
+	if opts.Replica {
+		// One read before the background readers start: the first reader
+		// of a file another node wrote builds the WAL index, and readers
+		// racing it are refused without waiting (SQLITE_BUSY).
+		if err := db.firstRead(ctx); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open shard %d at %s: %w", shard, path, err)
+		}
+	}
 	if !opts.Replica && shard != GlobalShard {
 		// Build the nearby index now rather than in the first query.
 		if _, err := db.storeIndex(ctx); err != nil {
@@ -147,6 +156,15 @@ func (db *DB) Prepare(ctx context.Context) error {
 		return err
 	}
 	return db.prepareSearch(ctx)
+}
+
+// firstRead reads the schema once through the read pool.
+func (db *DB) firstRead(ctx context.Context) error {
+	var n int
+	if err := db.read.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&n); err != nil {
+		return fmt.Errorf("first read: %w", err)
+	}
+	return nil
 }
 
 // Close stops the claim writer, answering the claims it has queued, and

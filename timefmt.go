@@ -2,6 +2,7 @@ package couponpop
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -18,7 +19,19 @@ const localLayout = "2006-01-02T15:04:05"
 // Seconds may be left out ("2026-12-24T14:00", as HTML datetime inputs and
 // v2's LocalDateTime accepted).
 func ParseTime(s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
+	t, err := parseTime(strings.TrimSpace(s))
+	if err != nil {
+		return t, err
+	}
+	// A time the API could not write back (Seoul's year past 9999, say
+	// "9999-12-31T23:00-12:00") is out of range, not silently garbled.
+	if y := t.In(Seoul).Year(); y < 1 || y > 9999 {
+		return time.Time{}, fmt.Errorf("time %q is outside years 0001-9999 in Seoul", s)
+	}
+	return t, nil
+}
+
+func parseTime(s string) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
 		return t, nil
 	}

@@ -18,15 +18,11 @@ test:
 test-short:
 	$(GO) test -tags $(TAGS) ./...
 
-## fuzz: each fuzz target for FUZZTIME (their seeds in testdata/fuzz run in test)
+## fuzz: each fuzz target for FUZZTIME (their seeds in testdata/fuzz run in test);
+## scripts/fuzz.sh says why one bare deadline error is retried
 FUZZTIME ?= 10s
 fuzz:
-	@for pkg in . ./server; do \
-		for target in $$($(GO) test -tags $(TAGS) -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
-			echo "fuzz $$pkg $$target"; \
-			$(GO) test -tags $(TAGS) -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) -parallel 2 $$pkg || exit 1; \
-		done; \
-	done
+	FUZZTIME=$(FUZZTIME) TAGS=$(TAGS) scripts/fuzz.sh . ./server
 
 ## bench: the Go benchmarks of BENCHMARKS.md and docs/benchmarks-history.md
 bench:

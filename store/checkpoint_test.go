@@ -77,8 +77,10 @@ func TestBackgroundCheckpoint_WALStartsOver(t *testing.T) {
 		}
 		prev, longest = frames, max(longest, frames)
 	}
-	if restarts < 3 || longest >= 8000 {
-		t.Errorf("%d claims: the WAL started over %d times and reached %d frames; want 3 times, under 8,000", member, restarts, longest)
+	// Under 10,000: the backstop never had to act. (About 4,000 on a quiet
+	// box; 9,426 once under other builds' load.)
+	if restarts < 3 || longest >= 10_000 {
+		t.Errorf("%d claims: the WAL started over %d times and reached %d frames; want 3 times, under 10,000", member, restarts, longest)
 	}
 }
 

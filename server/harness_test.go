@@ -291,3 +291,22 @@ func waitUntil(t testing.TB, timeout time.Duration, cond func() bool) {
 		}
 	}
 }
+
+// waitDelivered waits until db's notification history records a delivery
+// of trace to member: the dispatcher commits a send's result after the push
+// service has answered it.
+func waitDelivered(t testing.TB, db *store.DB, member int64, trace string) {
+	t.Helper()
+	waitUntil(t, 5*time.Second, func() bool {
+		history, err := db.NotificationHistoryOf(context.Background(), member)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range history {
+			if h.TraceID == trace && h.Outcome == store.PushDelivered {
+				return true
+			}
+		}
+		return false
+	})
+}

@@ -179,6 +179,7 @@ func TestJobs_FixtureThroughHTTP(t *testing.T) {
 				continue
 			}
 			members[m.MemberID] = true
+			waitDelivered(t, ts.Shards.Global, m.MemberID, fmt.Sprintf("usage-%s-%02d-%d", want.RunDate, want.TargetHour, m.MemberID))
 			history, err := ts.Shards.Global.NotificationHistoryOf(ctx, m.MemberID)
 			if err != nil {
 				t.Fatal(err)
@@ -277,6 +278,7 @@ func TestJobs_ExpiryReminderOnceThroughTheOutbox(t *testing.T) {
 		t.Fatalf("%d pushes, want 2 (the claim's and one reminder)", n)
 	}
 	district := ts.Shards.District[couponpop.ShardOfID(couponID)]
+	waitDelivered(t, district, customer, p.TraceID)
 	history, err := district.NotificationHistoryOf(context.Background(), customer)
 	if err != nil {
 		t.Fatal(err)

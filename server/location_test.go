@@ -75,6 +75,7 @@ func TestLocation_AreaEntryPush(t *testing.T) {
 		t.Fatalf("title %q", p.Title)
 	}
 	// Shard 0's outbox and dispatcher sent it: the history says so.
+	waitDelivered(t, ts.Shards.Global, customer, fmt.Sprintf("area-%d-%d", customer, eventID))
 	history, err := ts.Shards.Global.NotificationHistoryOf(context.Background(), customer)
 	if err != nil || len(history) != 1 || history[0].Outcome != store.PushDelivered ||
 		history[0].TraceID != fmt.Sprintf("area-%d-%d", customer, eventID) || history[0].TraceID != p.TraceID {

@@ -183,22 +183,35 @@ var candidatePool = sync.Pool{New: func() any { return new([]candidate) }}
 // metersPerDegree is the length of a degree of latitude.
 const metersPerDegree = geo.EarthRadiusMeters * math.Pi / 180
 
-// densityLevel is the S2 level (cells of about 1 km) whose cell around a
-// query point tells the density there.
-const densityLevel = 13
+// densityLevels are the S2 levels whose cells around a query point tell
+// the density of stores there: cells of about 1 km and of about 300 m.
+// The denser wins, so a dense street inside a quieter square kilometre
+// starts with a circle its own size.
+var densityLevels = [...]int{13, 15}
+
+// minDensityStores is the fewest stores a finer density cell must hold to
+// be believed: fewer say more about chance than about the street.
+const minDensityStores = 32
 
 // ringFor returns the radius of a circle around the point that holds about
 // 1.5 times limit stores, judging by the density of stores in the point's
-// level-13 cell (0 when that cell holds none): the first circle Nearby
+// cells of densityLevels (0 when they hold none): the first circle Nearby
 // tries, so that it measures distances once in most queries.
 func (x *storeIndex) ringFor(lat, lng float64, limit int) float64 {
-	r, areaM2 := geo.CellAround(lat, lng, densityLevel)
-	lo, _ := slices.BinarySearchFunc(x.entries, r.Min, entryCellCmp)
-	hi, _ := slices.BinarySearchFunc(x.entries[lo:], r.Max+1, entryCellCmp)
-	if hi == 0 {
+	perM2 := 0.0
+	for i, level := range densityLevels {
+		r, areaM2 := geo.CellAround(lat, lng, level)
+		lo, _ := slices.BinarySearchFunc(x.entries, r.Min, entryCellCmp)
+		hi, _ := slices.BinarySearchFunc(x.entries[lo:], r.Max+1, entryCellCmp)
+		if hi == 0 || (i > 0 && hi < minDensityStores) {
+			continue
+		}
+		perM2 = max(perM2, float64(hi)/areaM2)
+	}
+	if perM2 == 0 {
 		return 0
 	}
-	return math.Sqrt(1.5 * float64(limit) * areaM2 / (math.Pi * float64(hi)))
+	return math.Sqrt(1.5 * float64(limit) / (math.Pi * perM2))
 }
 
 func entryCellCmp(e storeEntry, cell int64) int { return cmp.Compare(e.cell, cell) }

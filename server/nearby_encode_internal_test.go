@@ -68,16 +68,9 @@ func oldNearbyBody(t *testing.T, db *store.DB, q store.NearbyQuery, now time.Tim
 // newNearbyBody is the handler's answer for one shard.
 func newNearbyBody(t *testing.T, db *store.DB, q store.NearbyQuery, now time.Time, missing []int) []byte {
 	t.Helper()
-	found, err := db.NearbyListings(context.Background(), q)
+	rows, err := nearbyRows(context.Background(), db, q, now)
 	if err != nil {
 		t.Fatal(err)
-	}
-	rows := make([]nearbyRow, len(found))
-	for i, f := range found {
-		rows[i] = nearbyRow{ID: f.ID(), DistanceMeters: f.DistanceMeters, listing: listingFragment(f)}
-		if q.WithEvents {
-			rows[i].events = eventsFragment(f.Events, now)
-		}
 	}
 	rec := httptest.NewRecorder()
 	writeNearby(rec, rows, missing)

@@ -55,46 +55,56 @@ type NearbyListing struct {
 }
 
 // Nearby returns the stores within the radius, nearest first (ties by ID),
-// at most Limit: NearbyListings with each listing as a new Store.
+// at most Limit: the listings of AppendNearbyListings, each as a new Store.
 func (db *DB) Nearby(ctx context.Context, q NearbyQuery) ([]NearbyStore, error) {
-	found, err := db.NearbyListings(ctx, q)
+	buf := listingPool.Get().(*[]NearbyListing)
+	defer listingPool.Put(buf)
+	found, err := db.AppendNearbyListings(ctx, (*buf)[:0], q)
+	*buf = found
 	if err != nil {
 		return nil, err
 	}
+	stores := make([]couponpop.Store, len(found)) // one allocation for all
 	out := make([]NearbyStore, len(found))
 	for i, f := range found {
-		out[i] = NearbyStore{Store: f.store(f.Latitude, f.Longitude), DistanceMeters: f.DistanceMeters, Listing: f.Listing, Events: f.Events}
+		f.storeInto(&stores[i], f.Latitude, f.Longitude)
+		out[i] = NearbyStore{Store: &stores[i], DistanceMeters: f.DistanceMeters, Listing: f.Listing, Events: f.Events}
 	}
+	clear(found) // the pool keeps no listings alive
 	return out, nil
 }
 
-// NearbyListings returns the stores within the radius, nearest first (ties
-// by ID), at most Limit, from the shard's in-memory index (brought up to
-// the shard's commit position first), without copying anything. It widens
-// a circle, doubling, from one that should hold about 1.5 × Limit stores by
-// the density around the point, and stops as soon as a circle holds Limit
-// stores of the query (category, open at OpenAt): they are then the
-// nearest of the whole radius. Within a circle it measures only the stores
-// of the circle's S2 covering.
-func (db *DB) NearbyListings(ctx context.Context, q NearbyQuery) ([]NearbyListing, error) {
+// listingPool keeps the listing buffers of Nearby.
+var listingPool = sync.Pool{New: func() any { return new([]NearbyListing) }}
+
+// AppendNearbyListings appends to dst the stores within the radius,
+// nearest first (ties by ID), at most Limit, from the shard's in-memory
+// index (brought up to the newest commit position seen first), without
+// copying any listing. It widens a circle from one that should hold about
+// 1.5 × Limit stores by the density around the point, and stops as soon
+// as a circle holds Limit stores of the query (category, open at OpenAt):
+// they are then the nearest of the whole radius. Within a circle it
+// measures only the stores of the circle's S2 covering.
+func (db *DB) AppendNearbyListings(ctx context.Context, dst []NearbyListing, q NearbyQuery) ([]NearbyListing, error) {
 	x, err := db.storeIndex(ctx)
 	if err != nil {
-		return nil, err
+		return dst, err
 	}
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	buf := candidatePool.Get().(*[]candidate)
 	defer candidatePool.Put(buf)
 	cands := x.nearest(q, buf)
-	out := make([]NearbyListing, len(cands))
-	for i, c := range cands {
+	dst = slices.Grow(dst, len(cands))
+	for _, c := range cands {
 		e := c.entry
-		out[i] = NearbyListing{Listing: e.listing, Latitude: e.lat, Longitude: e.lng, DistanceMeters: c.distanceMeters}
+		l := NearbyListing{Listing: e.listing, Latitude: e.lat, Longitude: e.lng, DistanceMeters: c.distanceMeters}
 		if q.WithEvents {
-			out[i].Events = x.events[e.id]
+			l.Events = x.events[e.id]
 		}
+		dst = append(dst, l)
 	}
-	return out, nil
+	return dst, nil
 }
 
 // nearest returns the Limit nearest stores of the query. mu is read-held.

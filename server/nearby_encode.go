@@ -127,11 +127,27 @@ func (r *nearbyRow) appendTo(b []byte) []byte {
 		return append(b, r.raw...)
 	}
 	b = append(b, r.listing...)
-	b = appendJSONFloat(b, math.Round(r.DistanceMeters/10)/100)
+	b = appendHundredths(b, int64(math.Round(r.DistanceMeters/10))) // km, 2 decimals
 	b = append(b, `,"distanceMeters":`...)
 	b = appendJSONFloat(b, r.DistanceMeters)
 	b = append(b, r.events...)
 	return append(b, '}')
+}
+
+// appendHundredths appends n/100 (n ≥ 0) as encoding/json encodes the
+// float64 n/100: the shortest decimal, which for n below 2^53 is n/100's
+// own digits without trailing zeros ("12.3", "0.05", "7").
+func appendHundredths(b []byte, n int64) []byte {
+	b = strconv.AppendInt(b, n/100, 10)
+	frac := n % 100
+	switch {
+	case frac == 0:
+		return b
+	case frac%10 == 0:
+		return append(b, '.', byte('0'+frac/10))
+	default:
+		return append(b, '.', byte('0'+frac/10), byte('0'+frac%10))
+	}
 }
 
 // appendJSONFloat appends f as encoding/json encodes a float64.

@@ -183,6 +183,21 @@ func TestNearbyEncoding_SameBytes(t *testing.T) {
 	compare("an hour later")
 }
 
+func TestAppendHundredths(t *testing.T) {
+	for _, meters := range []float64{0, 4.9, 5, 10, 99.4, 100, 104.99, 995, 1000, 1234.5, 19_999.9, 20_000, 123_456_789} {
+		want, _ := json.Marshal(math.Round(meters/10) / 100)
+		if got := appendHundredths(nil, int64(math.Round(meters/10))); string(got) != string(want) {
+			t.Errorf("%v m: %s, want %s", meters, got, want)
+		}
+	}
+	for n := int64(0); n < 100_000; n++ {
+		want, _ := json.Marshal(float64(n) / 100)
+		if got := appendHundredths(nil, n); string(got) != string(want) {
+			t.Fatalf("%d: %s, want %s", n, got, want)
+		}
+	}
+}
+
 func TestAppendJSONFloat(t *testing.T) {
 	for _, f := range []float64{0, 1, 0.01, 123.456, 1e-6, 9.99e-7, 1e-7, 1.5e-10, 1e20, 1e21, 1.234e25, 3141.5926535897, 1.0 / 3} {
 		want, _ := json.Marshal(f)

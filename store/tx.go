@@ -39,7 +39,7 @@ func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) (Position, erro
 // NextCommit, and the position kept in memory.
 func (db *DB) committed(pos Position) {
 	db.checkpoints.committed()
-	db.seen.note(pos)
+	db.seen.committed(pos)
 	db.commits.fire()
 }
 

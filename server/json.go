@@ -6,6 +6,7 @@ import (
 	"errors"
 	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -122,11 +123,17 @@ func pathID(s, name string) (int64, error) {
 
 // query reads optional typed query parameters, collecting every problem.
 type query struct {
-	r *http.Request
-	p couponpop.Problems
+	r    *http.Request
+	p    couponpop.Problems
+	vals url.Values // r's query, parsed at the first read
 }
 
-func (q *query) str(name string) string { return strings.TrimSpace(q.r.URL.Query().Get(name)) }
+func (q *query) str(name string) string {
+	if q.vals == nil {
+		q.vals = q.r.URL.Query()
+	}
+	return strings.TrimSpace(q.vals.Get(name))
+}
 
 func (q *query) float(name string, def float64) float64 {
 	s := q.str(name)

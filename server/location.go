@@ -162,14 +162,15 @@ func (s *Server) nearEvents(r *http.Request, point geo.LatLng, now time.Time) ([
 
 // shardNearEvents returns one shard's running events near point.
 func shardNearEvents(ctx context.Context, db *store.DB, point geo.LatLng, now time.Time, memberID int64) ([]nearEvent, error) {
-	stores, err := db.Nearby(ctx, store.NearbyQuery{Latitude: point.Lat, Longitude: point.Lng, RadiusMeters: nearbyEventsMeters, Limit: 200})
+	stores, err := db.AppendNearbyListings(ctx, nil, store.NearbyQuery{Latitude: point.Lat, Longitude: point.Lng,
+		RadiusMeters: nearbyEventsMeters, Limit: 200})
 	if err != nil || len(stores) == 0 {
 		return nil, err
 	}
 	ids := make([]int64, len(stores))
-	byID := map[int64]store.NearbyStore{}
+	byID := make(map[int64]store.NearbyListing, len(stores))
 	for i, st := range stores {
-		ids[i], byID[st.ID] = st.ID, st
+		ids[i], byID[st.ID()] = st.ID(), st
 	}
 	running, err := db.RunningEvents(ctx, ids, now)
 	if err != nil {
@@ -182,7 +183,7 @@ func shardNearEvents(ctx context.Context, db *store.DB, point geo.LatLng, now ti
 			return nil, err
 		}
 		st := byID[e.StoreID]
-		out = append(out, nearEvent{ID: e.ID, Name: e.Name, StoreID: st.ID, StoreName: st.Name, Latitude: st.Latitude, Longitude: st.Longitude,
+		out = append(out, nearEvent{ID: e.ID, Name: e.Name, StoreID: st.ID(), StoreName: st.Name(), Latitude: st.Latitude, Longitude: st.Longitude,
 			DistanceMeters: st.DistanceMeters, TotalCount: e.TotalCount, IssuedCount: e.IssuedCount, EndAt: couponpop.FormatTime(e.EndAt), Claimed: claimed})
 	}
 	return out, nil

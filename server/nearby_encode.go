@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"math"
 	"net/http"
@@ -25,6 +26,46 @@ type nearbyRow struct {
 	events         []byte // `,"events":[…]`, or empty (local)
 	raw            []byte // the whole row (remote)
 }
+
+// nearbyRows returns a shard's rows of a nearby answer, in a buffer of
+// rowsPool (putRows gives it back).
+func nearbyRows(ctx context.Context, db *store.DB, q store.NearbyQuery, now time.Time) ([]nearbyRow, error) {
+	lp := listingsPool.Get().(*[]store.NearbyListing)
+	defer func() {
+		clear(*lp)
+		listingsPool.Put(lp)
+	}()
+	found, err := db.AppendNearbyListings(ctx, (*lp)[:0], q)
+	*lp = found
+	if err != nil {
+		return nil, err
+	}
+	rows := slices.Grow((*rowsPool.Get().(*[]nearbyRow))[:0], len(found))
+	for _, f := range found {
+		row := nearbyRow{ID: f.ID(), DistanceMeters: f.DistanceMeters, listing: listingFragment(f)}
+		if q.WithEvents {
+			row.events = eventsFragment(f.Events, now)
+		}
+		rows = append(rows, row)
+	}
+	return rows, nil
+}
+
+// putRows gives a buffer of rows back to rowsPool, holding nothing.
+func putRows(rows []nearbyRow) {
+	if cap(rows) == 0 || cap(rows) > maxLimit {
+		return
+	}
+	clear(rows[:cap(rows)])
+	rowsPool.Put(&rows)
+}
+
+// The buffers of nearby answers: a 100-store answer's listings and rows
+// are 5 and 8 KB, garbage in every request otherwise.
+var (
+	listingsPool = sync.Pool{New: func() any { return new([]store.NearbyListing) }}
+	rowsPool     = sync.Pool{New: func() any { return new([]nearbyRow) }}
+)
 
 // listingHead is the start of a nearbyStore, up to its distance.
 type listingHead struct {
@@ -86,11 +127,27 @@ func (r *nearbyRow) appendTo(b []byte) []byte {
 		return append(b, r.raw...)
 	}
 	b = append(b, r.listing...)
-	b = appendJSONFloat(b, math.Round(r.DistanceMeters/10)/100)
+	b = appendHundredths(b, int64(math.Round(r.DistanceMeters/10))) // km, 2 decimals
 	b = append(b, `,"distanceMeters":`...)
 	b = appendJSONFloat(b, r.DistanceMeters)
 	b = append(b, r.events...)
 	return append(b, '}')
+}
+
+// appendHundredths appends n/100 (n ≥ 0) as encoding/json encodes the
+// float64 n/100: the shortest decimal, which for n below 2^53 is n/100's
+// own digits without trailing zeros ("12.3", "0.05", "7").
+func appendHundredths(b []byte, n int64) []byte {
+	b = strconv.AppendInt(b, n/100, 10)
+	frac := n % 100
+	switch {
+	case frac == 0:
+		return b
+	case frac%10 == 0:
+		return append(b, '.', byte('0'+frac/10))
+	default:
+		return append(b, '.', byte('0'+frac/10), byte('0'+frac%10))
+	}
 }
 
 // appendJSONFloat appends f as encoding/json encodes a float64.

@@ -68,16 +68,9 @@ func oldNearbyBody(t *testing.T, db *store.DB, q store.NearbyQuery, now time.Tim
 // newNearbyBody is the handler's answer for one shard.
 func newNearbyBody(t *testing.T, db *store.DB, q store.NearbyQuery, now time.Time, missing []int) []byte {
 	t.Helper()
-	found, err := db.NearbyListings(context.Background(), q)
+	rows, err := nearbyRows(context.Background(), db, q, now)
 	if err != nil {
 		t.Fatal(err)
-	}
-	rows := make([]nearbyRow, len(found))
-	for i, f := range found {
-		rows[i] = nearbyRow{ID: f.ID(), DistanceMeters: f.DistanceMeters, listing: listingFragment(f)}
-		if q.WithEvents {
-			rows[i].events = eventsFragment(f.Events, now)
-		}
 	}
 	rec := httptest.NewRecorder()
 	writeNearby(rec, rows, missing)
@@ -188,6 +181,21 @@ func TestNearbyEncoding_SameBytes(t *testing.T) {
 	compare("later")
 	clock = clock.Add(time.Hour) // the first ends, the second still runs
 	compare("an hour later")
+}
+
+func TestAppendHundredths(t *testing.T) {
+	for _, meters := range []float64{0, 4.9, 5, 10, 99.4, 100, 104.99, 995, 1000, 1234.5, 19_999.9, 20_000, 123_456_789} {
+		want, _ := json.Marshal(math.Round(meters/10) / 100)
+		if got := appendHundredths(nil, int64(math.Round(meters/10))); string(got) != string(want) {
+			t.Errorf("%v m: %s, want %s", meters, got, want)
+		}
+	}
+	for n := int64(0); n < 100_000; n++ {
+		want, _ := json.Marshal(float64(n) / 100)
+		if got := appendHundredths(nil, n); string(got) != string(want) {
+			t.Fatalf("%d: %s, want %s", n, got, want)
+		}
+	}
 }
 
 func TestAppendJSONFloat(t *testing.T) {

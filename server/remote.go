@@ -110,12 +110,14 @@ func (s *Server) shardParts(r *http.Request, shards []int) (local []*store.DB, r
 		}
 		shards = keep
 	}
-	remote = map[string][]int{}
 	for _, n := range shards {
 		if db := s.shards.District[n]; db != nil {
 			local = append(local, db)
 		} else if nodes := s.shards.Remote[n]; len(nodes) > 0 && r.Header.Get(shardsHeader) == "" {
 			node := s.shards.pickNode(nodes)
+			if remote == nil {
+				remote = map[string][]int{}
+			}
 			remote[node] = append(remote[node], n)
 		} else {
 			missing = append(missing, n)
@@ -171,6 +173,9 @@ func gather[T any](s *Server, r *http.Request, shards []int, fn func(ctx context
 	unwrap func(json.RawMessage) ([]T, error)) (all []T, missing []int, err error) {
 	return gatherHeld(s, r, shards, func(ctx context.Context, held []*store.DB) ([]T, error) {
 		perShard, err := fanOut(ctx, held, fn)
+		if len(perShard) == 1 && len(perShard[0]) > 0 {
+			return perShard[0], err // one shard: its items as they are
+		}
 		return slices.Concat(perShard...), err
 	}, unwrap)
 }

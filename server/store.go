@@ -75,20 +75,8 @@ func (s *Server) handleNearbyStores(w http.ResponseWriter, r *http.Request) {
 	nq.WithEvents = withEvents
 	now := s.now()
 	out, missing, err := gather(s, r, s.shards.Map.ShardsTouching(lat, lng, nq.RadiusMeters),
-		func(ctx context.Context, db *store.DB) ([]nearbyRow, error) {
-			found, err := db.NearbyListings(ctx, nq)
-			if err != nil {
-				return nil, err
-			}
-			rows := make([]nearbyRow, len(found))
-			for i, f := range found {
-				rows[i] = nearbyRow{ID: f.ID(), DistanceMeters: f.DistanceMeters, listing: listingFragment(f)}
-				if withEvents {
-					rows[i].events = eventsFragment(f.Events, now)
-				}
-			}
-			return rows, nil
-		}, unwrapNearbyRows)
+		func(ctx context.Context, db *store.DB) ([]nearbyRow, error) { return nearbyRows(ctx, db, nq, now) },
+		unwrapNearbyRows)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -97,6 +85,7 @@ func (s *Server) handleNearbyStores(w http.ResponseWriter, r *http.Request) {
 		return cmp.Or(cmp.Compare(a.DistanceMeters, b.DistanceMeters), cmp.Compare(a.ID, b.ID))
 	})
 	writeNearby(w, out[:min(len(out), limit)], missing)
+	putRows(out)
 }
 
 // storeDetail is the StoreDetail members read at /stores/{storeId}: v2's

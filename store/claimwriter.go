@@ -283,8 +283,7 @@ func (w *claimWriter) commitBatch(batch []*pendingClaim) (Position, error) {
 		return tx.record(ctx, first)
 	})
 	if err == nil {
-		w.db.checkpoints.committed()
-		w.db.commits.fire()
+		w.db.committed(pos)
 	}
 	return pos, err
 }

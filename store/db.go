@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	sqlite3 "github.com/mattn/go-sqlite3"
@@ -53,6 +54,11 @@ type DB struct {
 	claims      *claimWriter
 	gates       eventGates
 	index       storeIndex
+	seen        seenPosition
+	posMu       sync.Mutex               // guards preparing posStmt
+	posStmt     atomic.Pointer[sql.Stmt] // reads the position (Position)
+	stopFollow  context.CancelFunc       // stops followPosition
+	followDone  chan struct{}            // closed when followPosition returned
 
 	search *searchState
 
@@ -115,8 +121,21 @@ func Open(ctx context.Context, path string, shard int, opts Options) (*DB, error
 		}
 	}
 	db.search.startFollower()
+	if shard != GlobalShard {
+		db.startPositionFollower()
+	}
 	db.claims = startClaimWriter(db, opts.Claims)
 	return db, nil
+}
+
+// startPositionFollower runs followPosition until Close.
+func (db *DB) startPositionFollower() {
+	ctx, cancel := context.WithCancel(context.Background())
+	db.stopFollow, db.followDone = cancel, make(chan struct{})
+	go func() {
+		defer close(db.followDone)
+		db.followPosition(ctx)
+	}()
 }
 
 // openPool opens a pool of conns connections with the pragmas every
@@ -174,8 +193,12 @@ func (db *DB) Close() error {
 		if db.claims != nil {
 			db.claims.stop()
 		}
-		if db.index.posStmt != nil {
-			db.index.posStmt.Close()
+		if db.stopFollow != nil {
+			db.stopFollow()
+			<-db.followDone
+		}
+		if stmt := db.posStmt.Load(); stmt != nil {
+			stmt.Close()
 		}
 		db.search.close()
 		db.closeErr = errors.Join(db.checkpoints.stop(), db.read.Close(), db.write.Close())

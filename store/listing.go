@@ -89,13 +89,12 @@ func (l *Listing) hours() couponpop.Store {
 		WeekendOpenTime: l.field(textWeekendOpen), WeekendCloseTime: l.field(textWeekendClose)}}
 }
 
-// store returns the listing, located at (lat, lng), as a new Store
+// storeInto sets *s to the listing, located at (lat, lng), as a Store
 // (listingColumns only).
-func (l *Listing) store(lat, lng float64) *couponpop.Store {
-	s := l.hours()
+func (l *Listing) storeInto(s *couponpop.Store, lat, lng float64) {
+	*s = l.hours()
 	s.ID, s.MemberID = l.id, l.memberID
 	in := &s.StoreInput
 	in.Name, in.Address, in.Dong, in.ImageURL, in.StoreCategory = l.Name(), l.Address(), l.Dong(), l.ImageURL(), l.Category()
 	in.Latitude, in.Longitude = lat, lng
-	return &s
 }

@@ -55,46 +55,56 @@ type NearbyListing struct {
 }
 
 // Nearby returns the stores within the radius, nearest first (ties by ID),
-// at most Limit: NearbyListings with each listing as a new Store.
+// at most Limit: the listings of AppendNearbyListings, each as a new Store.
 func (db *DB) Nearby(ctx context.Context, q NearbyQuery) ([]NearbyStore, error) {
-	found, err := db.NearbyListings(ctx, q)
+	buf := listingPool.Get().(*[]NearbyListing)
+	defer listingPool.Put(buf)
+	found, err := db.AppendNearbyListings(ctx, (*buf)[:0], q)
+	*buf = found
 	if err != nil {
 		return nil, err
 	}
+	stores := make([]couponpop.Store, len(found)) // one allocation for all
 	out := make([]NearbyStore, len(found))
 	for i, f := range found {
-		out[i] = NearbyStore{Store: f.store(f.Latitude, f.Longitude), DistanceMeters: f.DistanceMeters, Listing: f.Listing, Events: f.Events}
+		f.storeInto(&stores[i], f.Latitude, f.Longitude)
+		out[i] = NearbyStore{Store: &stores[i], DistanceMeters: f.DistanceMeters, Listing: f.Listing, Events: f.Events}
 	}
+	clear(found) // the pool keeps no listings alive
 	return out, nil
 }
 
-// NearbyListings returns the stores within the radius, nearest first (ties
-// by ID), at most Limit, from the shard's in-memory index (brought up to
-// the shard's commit position first), without copying anything. It widens
-// a circle, doubling, from one that should hold about 1.5 × Limit stores by
-// the density around the point, and stops as soon as a circle holds Limit
-// stores of the query (category, open at OpenAt): they are then the
-// nearest of the whole radius. Within a circle it measures only the stores
-// of the circle's S2 covering.
-func (db *DB) NearbyListings(ctx context.Context, q NearbyQuery) ([]NearbyListing, error) {
+// listingPool keeps the listing buffers of Nearby.
+var listingPool = sync.Pool{New: func() any { return new([]NearbyListing) }}
+
+// AppendNearbyListings appends to dst the stores within the radius,
+// nearest first (ties by ID), at most Limit, from the shard's in-memory
+// index (brought up to the newest commit position seen first), without
+// copying any listing. It widens a circle from one that should hold about
+// 1.5 × Limit stores by the density around the point, and stops as soon
+// as a circle holds Limit stores of the query (category, open at OpenAt):
+// they are then the nearest of the whole radius. Within a circle it
+// measures only the stores of the circle's S2 covering.
+func (db *DB) AppendNearbyListings(ctx context.Context, dst []NearbyListing, q NearbyQuery) ([]NearbyListing, error) {
 	x, err := db.storeIndex(ctx)
 	if err != nil {
-		return nil, err
+		return dst, err
 	}
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	buf := candidatePool.Get().(*[]candidate)
 	defer candidatePool.Put(buf)
 	cands := x.nearest(q, buf)
-	out := make([]NearbyListing, len(cands))
-	for i, c := range cands {
+	dst = slices.Grow(dst, len(cands))
+	for _, c := range cands {
 		e := c.entry
-		out[i] = NearbyListing{Listing: e.listing, Latitude: e.lat, Longitude: e.lng, DistanceMeters: c.distanceMeters}
+		l := NearbyListing{Listing: e.listing, Latitude: e.lat, Longitude: e.lng, DistanceMeters: c.distanceMeters}
 		if q.WithEvents {
-			out[i].Events = x.events[e.id]
+			l.Events = x.events[e.id]
 		}
+		dst = append(dst, l)
 	}
-	return out, nil
+	return dst, nil
 }
 
 // nearest returns the Limit nearest stores of the query. mu is read-held.
@@ -183,22 +193,35 @@ var candidatePool = sync.Pool{New: func() any { return new([]candidate) }}
 // metersPerDegree is the length of a degree of latitude.
 const metersPerDegree = geo.EarthRadiusMeters * math.Pi / 180
 
-// densityLevel is the S2 level (cells of about 1 km) whose cell around a
-// query point tells the density there.
-const densityLevel = 13
+// densityLevels are the S2 levels whose cells around a query point tell
+// the density of stores there: cells of about 1 km and of about 300 m.
+// The denser wins, so a dense street inside a quieter square kilometre
+// starts with a circle its own size.
+var densityLevels = [...]int{13, 15}
+
+// minDensityStores is the fewest stores a finer density cell must hold to
+// be believed: fewer say more about chance than about the street.
+const minDensityStores = 32
 
 // ringFor returns the radius of a circle around the point that holds about
 // 1.5 times limit stores, judging by the density of stores in the point's
-// level-13 cell (0 when that cell holds none): the first circle Nearby
+// cells of densityLevels (0 when they hold none): the first circle Nearby
 // tries, so that it measures distances once in most queries.
 func (x *storeIndex) ringFor(lat, lng float64, limit int) float64 {
-	r, areaM2 := geo.CellAround(lat, lng, densityLevel)
-	lo, _ := slices.BinarySearchFunc(x.entries, r.Min, entryCellCmp)
-	hi, _ := slices.BinarySearchFunc(x.entries[lo:], r.Max+1, entryCellCmp)
-	if hi == 0 {
+	perM2 := 0.0
+	for i, level := range densityLevels {
+		r, areaM2 := geo.CellAround(lat, lng, level)
+		lo, _ := slices.BinarySearchFunc(x.entries, r.Min, entryCellCmp)
+		hi, _ := slices.BinarySearchFunc(x.entries[lo:], r.Max+1, entryCellCmp)
+		if hi == 0 || (i > 0 && hi < minDensityStores) {
+			continue
+		}
+		perM2 = max(perM2, float64(hi)/areaM2)
+	}
+	if perM2 == 0 {
 		return 0
 	}
-	return math.Sqrt(1.5 * float64(limit) * areaM2 / (math.Pi * float64(hi)))
+	return math.Sqrt(1.5 * float64(limit) / (math.Pi * perM2))
 }
 
 func entryCellCmp(e storeEntry, cell int64) int { return cmp.Compare(e.cell, cell) }

@@ -75,8 +75,8 @@ func compareEntries(a, b storeEntry) int {
 
 // storeIndex is a shard's live stores and their events in memory, the
 // stores sorted by cell: nearby and the map read it instead of SQLite. It
-// follows the shard's commit position: a query that finds the shard's
-// position past the index's first applies the store changes
+// follows the shard's commit position: a query that finds the position
+// seen (db.seen) past the index's first applies the store changes
 // (store_changes) and event changes (live_changes) committed since, in one
 // read transaction, so a reader that has waited for a position (read your
 // writes) sees it, on a primary or a replica alike.
@@ -91,9 +91,6 @@ type storeIndex struct {
 	pos      atomic.Uint64 // the commit position applied
 	storeSeq int64         // the store_changes seq applied
 	liveID   int64         // the live_changes id applied
-	stmtOnce sync.Once
-	posStmt  *sql.Stmt
-	stmtErr  error
 }
 
 // indexRebuildShare: when more than 1/indexRebuildShare of the stores
@@ -101,20 +98,12 @@ type storeIndex struct {
 // than patched.
 const indexRebuildShare = 8
 
-// storeIndex returns the shard's index, first brought up to the shard's
-// commit position.
+// storeIndex returns the shard's index, first brought up to the newest
+// commit position seen (db.seen): its own commits at once, another node's
+// once Position, WaitPosition or the position follower has read it.
 func (db *DB) storeIndex(ctx context.Context) (*storeIndex, error) {
 	x := &db.index
-	x.stmtOnce.Do(func() {
-		x.posStmt, x.stmtErr = db.read.PrepareContext(ctx, `SELECT pos FROM position WHERE id = 1`)
-	})
-	if x.stmtErr != nil {
-		return nil, x.stmtErr
-	}
-	var pos uint64
-	if err := x.posStmt.QueryRowContext(ctx).Scan(&pos); err != nil {
-		return nil, fmt.Errorf("nearby index: read position: %w", err)
-	}
+	pos := uint64(db.seen.load())
 	if x.ready.Load() && x.pos.Load() >= pos {
 		return x, nil
 	}
@@ -193,6 +182,7 @@ func (db *DB) catchUpIndex(ctx context.Context) error {
 	}
 	x.storeSeq, x.liveID = maxSeq, lastLive
 	x.pos.Store(pos)
+	db.seen.note(Position(pos))
 	x.ready.Store(true)
 	return nil
 }
@@ -406,8 +396,11 @@ type NearbyIndexStats struct {
 }
 
 // NearbyIndexStats reports the size of the shard's nearby index, first
-// brought up to the shard's position.
+// brought up to the position the file holds now.
 func (db *DB) NearbyIndexStats(ctx context.Context) (NearbyIndexStats, error) {
+	if _, err := db.Position(ctx); err != nil {
+		return NearbyIndexStats{}, err
+	}
 	x, err := db.storeIndex(ctx)
 	if err != nil {
 		return NearbyIndexStats{}, err

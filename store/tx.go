@@ -29,10 +29,18 @@ func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) (Position, erro
 	tx := &Tx{Tx: sqlTx, db: db, now: db.now()}
 	pos, err := inTx(ctx, sqlTx, nil, func() error { return fn(tx) })
 	if err == nil {
-		db.checkpoints.committed()
-		db.commits.fire()
+		db.committed(pos)
 	}
 	return pos, err
+}
+
+// committed tells whoever follows this DB's commits that a write
+// transaction committed at pos: the checkpointer, the waiters of
+// NextCommit, and the position kept in memory.
+func (db *DB) committed(pos Position) {
+	db.checkpoints.committed()
+	db.seen.committed(pos)
+	db.commits.fire()
 }
 
 // advancePositionSQL advances the shard's commit position by one and
@@ -69,11 +77,40 @@ func inTx(ctx context.Context, tx *sql.Tx, advance *sql.Stmt, fn func() error) (
 	return Position(pos), nil
 }
 
-// Position returns the newest commit position this node has applied.
+// Position returns the newest commit position this node has applied, read
+// from the file (so on a replica it includes what was replicated), and
+// keeps it as the position seen.
 func (db *DB) Position(ctx context.Context) (Position, error) {
+	stmt, err := db.positionStmt(ctx)
+	if err != nil {
+		return 0, err
+	}
 	var pos Position
-	err := db.read.QueryRowContext(ctx, `SELECT pos FROM position WHERE id = 1`).Scan(&pos)
-	return pos, err
+	if err := stmt.QueryRowContext(ctx).Scan(&pos); err != nil {
+		return 0, err
+	}
+	db.seen.note(pos)
+	return pos, nil
+}
+
+// positionStmt returns the prepared read of the position, preparing it
+// the first time it is asked for (a failed prepare is tried again next
+// time: a replica's file may not be ready yet).
+func (db *DB) positionStmt(ctx context.Context) (*sql.Stmt, error) {
+	if stmt := db.posStmt.Load(); stmt != nil {
+		return stmt, nil
+	}
+	db.posMu.Lock()
+	defer db.posMu.Unlock()
+	if stmt := db.posStmt.Load(); stmt != nil {
+		return stmt, nil
+	}
+	stmt, err := db.read.PrepareContext(ctx, `SELECT pos FROM position WHERE id = 1`)
+	if err != nil {
+		return nil, err
+	}
+	db.posStmt.Store(stmt)
+	return stmt, nil
 }
 
 // WaitPosition waits until this node has applied pos or ctx ends, polling

@@ -148,28 +148,49 @@ func (db *DB) tieredRows(ctx context.Context, query, fts string, args []any, lim
 			scored = append(scored, p)
 		}
 	}
+	gen, err := db.keywordGeneration(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	filtered := fts != query
 	for level, weight := range search.ImpactLevels {
-		tierExpr, ok := search.TierExpr(search.ColTags, level, scored)
+		tokens, ok := search.TierTokens(level, scored)
 		if !ok {
 			return nil, false, nil
 		}
-		tier := "(" + fts + ") AND " + tierExpr
-		tierArgs := slices.Clone(args)
-		for range len(search.Phrases(tier)) - len(phrases) {
-			tierArgs = append(tierArgs, int64(-2)) // the tier's phrases only filter
-		}
-		n := len(tierArgs)
-		rows, bound, err := db.boundedRows(ctx, `SELECT rowid, -`+search.RankCall("store_fts", n)+` AS score,
-			-`+search.TierBoundCall("store_fts", weight, n)+` FROM store_fts WHERE store_fts MATCH ?
-			ORDER BY score DESC, rowid LIMIT ?`, slices.Concat(tierArgs, tierArgs, []any{tier, limit}))
+		last := level == len(search.ImpactLevels)-1
+		most, err := db.tierRowsAtMost(ctx, tokens, gen, limit)
 		if err != nil {
 			return nil, false, err
 		}
-		if len(rows) == limit && rows[limit-1].Score >= bound {
-			db.search.tierAnswers.Add(1)
-			return rows, true, nil
+		var rows []search.Scored
+		switch {
+		case most == 0:
+			// Nobody holds the tier's tokens: no query needed.
+		case most < limit && (!last || !filtered):
+			// The tier cannot fill the page: skip its query. (At the
+			// last level, a filtered query's tier may still be empty.)
+			continue
+		default:
+			tier := "(" + fts + ") AND " + search.TierExpr(search.ColTags, tokens)
+			tierArgs := slices.Clone(args)
+			for range len(search.Phrases(tier)) - len(phrases) {
+				tierArgs = append(tierArgs, int64(-2)) // the tier's phrases only filter
+			}
+			n := len(tierArgs)
+			var bound float64
+			rows, bound, err = db.boundedRows(ctx, `SELECT rowid, -`+search.RankCall("store_fts", n)+` AS score,
+			-`+search.TierBoundCall("store_fts", weight, n)+` FROM store_fts WHERE store_fts MATCH ?
+			ORDER BY score DESC, rowid LIMIT ?`, slices.Concat(tierArgs, tierArgs, []any{tier, limit}))
+			if err != nil {
+				return nil, false, err
+			}
+			if len(rows) == limit && rows[limit-1].Score >= bound {
+				db.search.tierAnswers.Add(1)
+				return rows, true, nil
+			}
 		}
-		if len(rows) > 0 || level < len(search.ImpactLevels)-1 {
+		if len(rows) > 0 || !last {
 			continue
 		}
 		if len(scored) != 1 {
@@ -177,7 +198,7 @@ func (db *DB) tieredRows(ctx context.Context, query, fts string, args []any, lim
 		}
 		// No row holds the phrase at the lowest level: none scores above
 		// the bound one below it, so the first rows at that bound lead.
-		n = len(args)
+		n := len(args)
 		rows, _, err = db.boundedRows(ctx, `SELECT rowid, score, 0 FROM (SELECT rowid,
 			-`+search.RankCall("store_fts", n)+` AS score, -`+search.TierBoundCall("store_fts", weight-1, n)+` AS bound
 			FROM store_fts WHERE store_fts MATCH ?) WHERE score >= bound LIMIT ?`, slices.Concat(args, args, []any{fts, limit}))
@@ -188,6 +209,35 @@ func (db *DB) tieredRows(ctx context.Context, query, fts string, args []any, lim
 		return rows, true, nil
 	}
 	return nil, false, nil
+}
+
+// tierRowsAtMost returns an upper bound of the rows in the tier of tokens
+// (see search.TierTokens), counted up to enough: each phrase's rows are at
+// most those of its rarest impact token, whose counts phraseStats keeps. A
+// tier that cannot fill a page of enough rows is skipped without ranking
+// it, and one with no rows without querying it.
+func (db *DB) tierRowsAtMost(ctx context.Context, tokens [][]string, gen int64, enough int) (int, error) {
+	total := 0
+	for _, toks := range tokens {
+		least := int64(-1)
+		for _, tok := range toks {
+			df, err := db.phraseCount(ctx, search.TokenExpr(search.ColTags, tok), gen)
+			if err != nil {
+				return 0, err
+			}
+			if least < 0 || df < least {
+				least = df
+			}
+			if least == 0 {
+				break
+			}
+		}
+		total += int(least)
+		if total >= enough {
+			break
+		}
+	}
+	return total, nil
 }
 
 // boundedRows runs a query of (id, score, bound) rows and returns them and

@@ -119,6 +119,7 @@ type Searcher struct {
 	synOnce    sync.Once
 	defaultSyn *search.Synonyms
 	aliases    search.Aliases
+	aliasDict  *search.NameDict // the words of the aliases, for typo correction
 	vecOnce    sync.Once
 	queryVecs  *genCache[string, []float32] // embedded queries, by text
 }
@@ -147,6 +148,7 @@ func (s *Searcher) aliasSet() search.Aliases {
 		if s.aliases == nil {
 			s.aliases = search.DefaultAliases()
 		}
+		s.aliasDict = search.NewNameDict(nil, s.aliases)
 	})
 	return s.aliases
 }

@@ -326,7 +326,7 @@ func (s *Searcher) Suggest(ctx context.Context, dbs []*DB, prefix string, limit 
 		// The fast ranking of keyword search (BM25 without length
 		// normalisation through couponpop_rank, ORDER BY a score with a
 		// LIMIT): FTS5's ORDER BY rank sorts every match before the limit.
-		rank, args, err := db.rankExpr(ctx, fts)
+		rank, args, err := db.rankExpr(ctx, fts, -1)
 		if err != nil {
 			return nil, fmt.Errorf("suggest in shard %d: %w", db.shard, err)
 		}

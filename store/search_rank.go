@@ -80,7 +80,9 @@ func (p *phraseStats) put(expr string, gen, df int64) {
 }
 
 // rankExpr returns the SQL expression that ranks the rows matching fts
-// (higher is better) and its arguments, which come before fts's.
+// (higher is better) and its arguments, which come before fts's. Only the
+// first scoring phrases of fts score (all when scoring < 0): the rest, and
+// those of the tags column, are filters (see searchFilter).
 //
 // FTS5's bm25() looks up each matching row's length in the docsize table
 // and counts every row of every phrase once per query: for 카페 in 41% of a
@@ -91,7 +93,7 @@ func (p *phraseStats) put(expr string, gen, df int64) {
 // takes the phrases' document frequencies from here: none for a single
 // scored phrase, whose IDF scales every score alike; else from
 // phraseStats.
-func (db *DB) rankExpr(ctx context.Context, fts string) (string, []any, error) {
+func (db *DB) rankExpr(ctx context.Context, fts string, scoring int) (string, []any, error) {
 	if !rankFunction() {
 		return "-bm25(store_fts, " + search.BM25Weights + ")", nil, nil
 	}
@@ -100,7 +102,7 @@ func (db *DB) rankExpr(ctx context.Context, fts string) (string, []any, error) {
 	var scored []int
 	for i, p := range phrases {
 		args[i] = int64(-2)
-		if p.Column != search.ColTags {
+		if p.Column != search.ColTags && (scoring < 0 || i < scoring) {
 			args[i] = int64(-1)
 			scored = append(scored, i)
 		}
@@ -143,7 +145,7 @@ func (db *DB) tieredRows(ctx context.Context, query, fts string, args []any, lim
 	}
 	phrases := search.Phrases(fts)
 	var scored []search.Phrase
-	for _, p := range phrases {
+	for _, p := range phrases[:len(search.Phrases(query))] {
 		if p.Column != search.ColTags {
 			scored = append(scored, p)
 		}

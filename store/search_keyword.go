@@ -82,7 +82,7 @@ func (db *DB) keywordQuery(ctx context.Context, fts string, f searchFilter, limi
 	}
 	if !f.near || f.cells {
 		// store_fts holds live stores only, so it answers alone.
-		if rows, ok, err := db.tieredRows(ctx, query, fts, args, limit); ok || err != nil {
+		if rows, ok, err := db.tieredRows(ctx, query, fts, f, args, limit); ok || err != nil {
 			return rows, err
 		}
 		return db.scoredRows(ctx, `SELECT rowid, `+rank+` AS score FROM store_fts WHERE store_fts MATCH ?

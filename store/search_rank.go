@@ -139,7 +139,7 @@ func (db *DB) rankExpr(ctx context.Context, fts string, scoring int) (string, []
 // For 카페 in 41% of a 100k-store shard this ranks the few hundred stores
 // with 카페 in the name and the description; for 편의점, in no name and
 // every convenience store's category words, it reads the first 20 rows.
-func (db *DB) tieredRows(ctx context.Context, query, fts string, args []any, limit int) (_ []search.Scored, ok bool, err error) {
+func (db *DB) tieredRows(ctx context.Context, query, fts string, f searchFilter, args []any, limit int) (_ []search.Scored, ok bool, err error) {
 	if !rankFunction() || db.search.fullRanking || strings.Contains(query, " AND ") {
 		return nil, false, nil
 	}
@@ -155,6 +155,10 @@ func (db *DB) tieredRows(ctx context.Context, query, fts string, args []any, lim
 		return nil, false, err
 	}
 	filtered := fts != query
+	share, err := db.filterShare(ctx, f, gen)
+	if err != nil {
+		return nil, false, err
+	}
 	for level, weight := range search.ImpactLevels {
 		tokens, ok := search.TierTokens(level, scored)
 		if !ok {
@@ -165,13 +169,16 @@ func (db *DB) tieredRows(ctx context.Context, query, fts string, args []any, lim
 		if err != nil {
 			return nil, false, err
 		}
+		expect := float64(most) * share
 		var rows []search.Scored
 		switch {
 		case most == 0:
 			// Nobody holds the tier's tokens: no query needed.
-		case most < limit && (!last || !filtered):
-			// The tier cannot fill the page: skip its query. (At the
-			// last level, a filtered query's tier may still be empty.)
+		case expect < float64(limit) && (!last || !filtered || expect >= 1):
+			// The tier cannot fill the page, or is not expected to
+			// under the filter: skip its query. (At the last level, a
+			// filtered tier expected empty is queried: when it is,
+			// the first rows at the bound below answer.)
 			continue
 		default:
 			tier := "(" + fts + ") AND " + search.TierExpr(search.ColTags, tokens)
@@ -242,6 +249,45 @@ func (db *DB) tierRowsAtMost(ctx context.Context, tokens [][]string, gen int64, 
 	return total, nil
 }
 
+// filterShare estimates the share of the shard's rows that pass the
+// category and radius of f, as the share of each, taken as independent of
+// each other and of the words: the tiers a filtered query is expected not
+// to fill are skipped (only the cost depends on it, never the answer). The
+// radius's share is at most that of the cells covering its circle, whose
+// counts phraseStats keeps.
+func (db *DB) filterShare(ctx context.Context, f searchFilter, gen int64) (float64, error) {
+	if f.category == "" && !f.near {
+		return 1, nil
+	}
+	total, err := db.phraseCountOf(ctx, rowsKey, `SELECT count(*) FROM store_fts_docsize`, gen)
+	if err != nil || total == 0 {
+		return 1, err
+	}
+	share := 1.0
+	if f.category != "" {
+		n, err := db.phraseCount(ctx, search.TokenExpr(search.ColTags, categoryTag(f.category)), gen)
+		if err != nil {
+			return 0, err
+		}
+		share *= float64(n) / float64(total)
+	}
+	if f.near {
+		var n int64
+		for _, c := range circleCells(f.lat, f.lng, f.radius) {
+			df, err := db.phraseCount(ctx, search.TokenExpr(search.ColTags, cellTag(c)), gen)
+			if err != nil {
+				return 0, err
+			}
+			n += df
+		}
+		share *= min(1, float64(n)/float64(total))
+	}
+	return share, nil
+}
+
+// rowsKey is phraseStats' key of the count of all rows.
+const rowsKey = "\x00rows"
+
 // boundedRows runs a query of (id, score, bound) rows and returns them and
 // the bound.
 func (db *DB) boundedRows(ctx context.Context, query string, args []any) ([]search.Scored, float64, error) {
@@ -268,14 +314,20 @@ func (db *DB) boundedRows(ctx context.Context, query string, args []any) ([]sear
 // phraseCount returns how many rows of store_fts match the phrase
 // expression expr.
 func (db *DB) phraseCount(ctx context.Context, expr string, gen int64) (int64, error) {
+	return db.phraseCountOf(ctx, expr, `SELECT count(*) FROM store_fts WHERE store_fts MATCH ?`, gen, expr)
+}
+
+// phraseCountOf returns the count query answers, kept in phraseStats under
+// key.
+func (db *DB) phraseCountOf(ctx context.Context, key, query string, gen int64, args ...any) (int64, error) {
 	st := &db.search.phrases
-	if df, ok := st.get(expr, gen); ok {
+	if df, ok := st.get(key, gen); ok {
 		return df, nil
 	}
 	var df int64
-	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM store_fts WHERE store_fts MATCH ?`, expr).Scan(&df); err != nil {
-		return 0, fmt.Errorf("count %s: %w", expr, err)
+	if err := db.read.QueryRowContext(ctx, query, args...).Scan(&df); err != nil {
+		return 0, fmt.Errorf("count %s: %w", key, err)
 	}
-	st.put(expr, gen, df)
+	st.put(key, gen, df)
 	return df, nil
 }

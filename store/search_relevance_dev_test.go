@@ -6,7 +6,7 @@ import "testing"
 // (testdata/relevance-dev.json, issue 18): the set the search is tuned on,
 // beside the first; the second set is never used for tuning.
 const (
-	minHybridNDCGDev  = 0.83 // measured 0.846 (0.704 before the dev set's tuning)
+	minHybridNDCGDev  = 0.84 // measured 0.858 (0.704 before the dev set's tuning)
 	minKeywordNDCGDev = 0.84 // measured 0.856 (0.691 before)
 	minKindNDCGDev    = 0.75 // the lowest kind, hybrid or keyword: measured 0.762, hybrid onesyllable (0.120 before)
 )

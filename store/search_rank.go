@@ -253,17 +253,24 @@ func (db *DB) tierRowsAtMost(ctx context.Context, tokens [][]string, gen int64, 
 // category and radius of f, as the share of each, taken as independent of
 // each other and of the words: the tiers a filtered query is expected not
 // to fill are skipped (only the cost depends on it, never the answer). The
-// radius's share is at most that of the cells covering its circle, whose
-// counts phraseStats keeps.
+// radius's share is that of the stores in the cells covering its circle,
+// read from the nearby index as it stands when it is built, else from the
+// counts of the circle's cell tags, which phraseStats keeps.
 func (db *DB) filterShare(ctx context.Context, f searchFilter, gen int64) (float64, error) {
+	share := 1.0
+	if f.near {
+		if in, all, ok := db.index.storesInCircle(f.lat, f.lng, f.radius); ok && all > 0 {
+			share = min(1, float64(in)/float64(all))
+			f.near = false
+		}
+	}
 	if f.category == "" && !f.near {
-		return 1, nil
+		return share, nil
 	}
 	total, err := db.phraseCountOf(ctx, rowsKey, `SELECT count(*) FROM store_fts_docsize`, gen)
 	if err != nil || total == 0 {
-		return 1, err
+		return share, err
 	}
-	share := 1.0
 	if f.category != "" {
 		n, err := db.phraseCount(ctx, search.TokenExpr(search.ColTags, categoryTag(f.category)), gen)
 		if err != nil {

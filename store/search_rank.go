@@ -222,26 +222,18 @@ func (db *DB) tieredRows(ctx context.Context, query, fts string, f searchFilter,
 
 // tierRowsAtMost returns an upper bound of the rows in the tier of tokens
 // (see search.TierTokens), counted up to enough: each phrase's rows are at
-// most those of its rarest impact token, whose counts phraseStats keeps. A
-// tier that cannot fill a page of enough rows is skipped without ranking
-// it, and one with no rows without querying it.
+// most those holding its first impact token, whose counts phraseStats
+// keeps (one count a phrase and level, on a query's first run). A tier
+// that cannot fill a page of enough rows is skipped without ranking it,
+// and one with no rows without querying it.
 func (db *DB) tierRowsAtMost(ctx context.Context, tokens [][]string, gen int64, enough int) (int, error) {
 	total := 0
 	for _, toks := range tokens {
-		least := int64(-1)
-		for _, tok := range toks {
-			df, err := db.phraseCount(ctx, search.TokenExpr(search.ColTags, tok), gen)
-			if err != nil {
-				return 0, err
-			}
-			if least < 0 || df < least {
-				least = df
-			}
-			if least == 0 {
-				break
-			}
+		df, err := db.phraseCount(ctx, search.TokenExpr(search.ColTags, toks[0]), gen)
+		if err != nil {
+			return 0, err
 		}
-		total += int(least)
+		total += int(df)
 		if total >= enough {
 			break
 		}

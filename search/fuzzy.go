@@ -122,16 +122,37 @@ func NewNameDict(names []string, aliases Aliases) *NameDict {
 }
 
 // dictWords are the words of a name worth correcting to: its
-// space-separated words of two or more letters, lower-cased.
+// space-separated words of two or more letters, lower-cased, and the
+// leading parts of three syllables or more of its longer Hangul words, by
+// which people name a chain without its shop word (이디야 for 이디야커피,
+// 처갓집 for 처갓집양념치킨).
 func dictWords(name string) []string {
 	var out []string
 	for _, w := range strings.Fields(strings.ToLower(normalize(name))) {
 		w = strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-		if utf8.RuneCountInString(w) >= 2 {
-			out = append(out, w)
+		rs := []rune(w)
+		if len(rs) < 2 {
+			continue
+		}
+		out = append(out, w)
+		for n := minStemRunes; n < len(rs) && allHangul(rs[:n+1]); n++ {
+			out = append(out, string(rs[:n]))
 		}
 	}
 	return out
+}
+
+// minStemRunes is the shortest leading part of a name word the name
+// dictionary knows: two syllables would make too many near misses.
+const minStemRunes = 3
+
+func allHangul(rs []rune) bool {
+	for _, r := range rs {
+		if classOf(r) != classHangul {
+			return false
+		}
+	}
+	return true
 }
 
 // bigramSet is the set of adjacent rune pairs of w.

@@ -59,32 +59,47 @@ func (r IndexRow) ImpactTokens() []string {
 	return out
 }
 
-// TierExpr returns the expression over column (the tags column) that keeps
-// the rows holding the impact tokens of ImpactLevels[level] of every token
-// of at least one of phrases, or false when some phrase is a prefix or
-// column-filtered one, for which impact tokens say nothing.
-func TierExpr(column string, level int, phrases []Phrase) (string, bool) {
-	var alts []string
+// TierTokens returns, for each of phrases, the impact tokens of
+// ImpactLevels[level] of its tokens, or false when some phrase is a prefix
+// or column-filtered one, for which impact tokens say nothing. A row is in
+// the level's tier when it holds every token of at least one phrase.
+func TierTokens(level int, phrases []Phrase) ([][]string, bool) {
+	var out [][]string
 	for _, p := range phrases {
 		if p.Column != "" || strings.HasSuffix(p.Expr, "*") || len(p.Expr) < 2 {
-			return "", false
+			return nil, false
 		}
 		toks := strings.Fields(strings.ReplaceAll(p.Expr[1:len(p.Expr)-1], `""`, `"`))
 		if len(toks) == 0 {
-			return "", false
+			return nil, false
 		}
-		quoted := make([]string, len(toks))
 		for i, t := range toks {
-			quoted[i] = `"` + strings.ReplaceAll(impactToken(level, t), `"`, `""`) + `"`
+			toks[i] = impactToken(level, t)
 		}
-		if len(quoted) == 1 {
-			alts = append(alts, quoted[0])
-		} else {
-			alts = append(alts, "("+strings.Join(quoted, " AND ")+")")
-		}
+		out = append(out, toks)
 	}
-	if len(alts) == 0 {
-		return "", false
-	}
-	return column + " : (" + strings.Join(alts, " OR ") + ")", true
+	return out, len(out) > 0
 }
+
+// TierExpr returns the expression over column (the tags column) that keeps
+// the rows of the tier tokens (see TierTokens): those holding every token
+// of at least one phrase.
+func TierExpr(column string, tokens [][]string) string {
+	alts := make([]string, len(tokens))
+	for i, toks := range tokens {
+		quoted := make([]string, len(toks))
+		for j, t := range toks {
+			quoted[j] = quote(t)
+		}
+		alts[i] = quoted[0]
+		if len(quoted) > 1 {
+			alts[i] = "(" + strings.Join(quoted, " AND ") + ")"
+		}
+	}
+	return column + " : (" + strings.Join(alts, " OR ") + ")"
+}
+
+// TokenExpr is the expression that matches the one token tok in column.
+func TokenExpr(column, tok string) string { return column + " : " + quote(tok) }
+
+func quote(tok string) string { return `"` + strings.ReplaceAll(tok, `"`, `""`) + `"` }

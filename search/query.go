@@ -23,6 +23,7 @@ var particles = []string{
 // 조용한 곳 → 조용한).
 var stopwords = map[string]bool{
 	"근처": true, "주변": true, "근방": true, "부근": true, "인근": true, "추천": true, "곳": true,
+	"있는": true, "되는": true, "갈만한": true, "가볼만한": true, "괜찮은": true,
 }
 
 // KeywordQuery turns what a person typed into an FTS5 MATCH expression for a

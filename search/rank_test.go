@@ -142,13 +142,16 @@ func TestImpactTokens(t *testing.T) {
 	if got := row.ImpactTokens(); !slices.Contains(got, "ωa커피") {
 		t.Errorf("ImpactTokens = %q, lacks ωa커피 (10 + 4 + 3·2)", got)
 	}
-	expr, ok := TierExpr(ColTags, 1, Phrases(`"강남 남역" OR ("커피" OR "카페")`))
-	if want := `tags : (("ωb강남" AND "ωb남역") OR "ωb커피" OR "ωb카페")`; !ok || expr != want {
-		t.Errorf("TierExpr = %s, %t; want %s", expr, ok, want)
+	toks, ok := TierTokens(1, Phrases(`"강남 남역" OR ("커피" OR "카페")`))
+	if want := [][]string{{"ωb강남", "ωb남역"}, {"ωb커피"}, {"ωb카페"}}; !ok || !slices.EqualFunc(toks, want, slices.Equal) {
+		t.Errorf("TierTokens = %q, %t; want %q", toks, ok, want)
+	}
+	if expr, want := TierExpr(ColTags, toks), `tags : (("ωb강남" AND "ωb남역") OR "ωb커피" OR "ωb카페")`; expr != want {
+		t.Errorf("TierExpr = %s; want %s", expr, want)
 	}
 	for _, fts := range []string{`"술" *`, `choseong : "ㅅㅌ" *`} {
-		if _, ok := TierExpr(ColTags, 0, Phrases(fts)); ok {
-			t.Errorf("TierExpr(%s) is ok", fts)
+		if _, ok := TierTokens(0, Phrases(fts)); ok {
+			t.Errorf("TierTokens(%s) is ok", fts)
 		}
 	}
 }

@@ -77,7 +77,8 @@ func ParseSynonyms(data []byte) (*Synonyms, error) {
 var intentEndings = []string{"하기", "하는", "할", "한", "하러", "하고", "랑", "이랑", "와", "과", "되는", "가능한", "동반", "용"}
 
 // Lookup returns the expansions of a query word: those of the word, of
-// the word without its particles, or of a listed word of two or more
+// the word without its particles or its shop word (감자탕집 → 감자탕), or of
+// a listed word of two or more
 // letters it starts with, followed by an intent ending (공부하기 → 공부).
 func (s *Synonyms) Lookup(word string) []string {
 	if s == nil {
@@ -90,6 +91,11 @@ func (s *Synonyms) Lookup(word string) []string {
 	core := stripParticles(word)
 	if e, ok := s.m[core]; ok {
 		return e
+	}
+	if stem, ok := cutShopSuffix(core); ok {
+		if e, ok := s.m[stem]; ok {
+			return e // 감자탕집 → 감자탕
+		}
 	}
 	for _, end := range intentEndings {
 		if stem, ok := strings.CutSuffix(word, end); ok && utf8.RuneCountInString(stem) >= 2 {

@@ -13,7 +13,8 @@ func TestSynonyms_Lookup(t *testing.T) {
 	s := DefaultSynonyms()
 	for _, tc := range []struct{ word, has string }{
 		{"술집", "포차"}, {"술집에서", "포차"}, {"공부하기", "콘센트"}, {"강아지랑", "반려견"},
-		{"Coffee", "커피"}, {"술", "주점"}, {"아이스크림", ""}, {"스타벅스", ""},
+		{"Coffee", "커피"}, {"술", "주점"}, {"아이스크림", ""}, {"스타벅스", ""}, {"감자탕집", "뼈해장국"},
+		{"팥", "빙수"}, {"bbq", "갈비"},
 	} {
 		got := s.Lookup(tc.word)
 		if (tc.has == "") != (len(got) == 0) || (tc.has != "" && !slices.Contains(got, tc.has)) {

@@ -226,6 +226,23 @@ func (x *storeIndex) ringFor(lat, lng float64, limit int) float64 {
 
 func entryCellCmp(e storeEntry, cell int64) int { return cmp.Compare(e.cell, cell) }
 
+// storesInCircle counts the stores in the cells covering the circle, and
+// all the stores, in the index as it stands (no catch-up: an estimate for
+// keyword search); ok is false when the index has not been built.
+func (x *storeIndex) storesInCircle(lat, lng, radiusMeters float64) (in, all int, ok bool) {
+	if !x.ready.Load() {
+		return 0, 0, false
+	}
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	for _, r := range geo.CoverCircle(lat, lng, radiusMeters) {
+		lo, _ := slices.BinarySearchFunc(x.entries, r.Min, entryCellCmp)
+		n, _ := slices.BinarySearchFunc(x.entries[lo:], r.Max+1, entryCellCmp)
+		in += n
+	}
+	return in, len(x.entries), true
+}
+
 // matches reports whether a store within the circle answers the query.
 func (q *NearbyQuery) matches(l *Listing) bool {
 	if q.Category != "" && l.Category() != q.Category {

@@ -119,6 +119,7 @@ type Searcher struct {
 	synOnce    sync.Once
 	defaultSyn *search.Synonyms
 	aliases    search.Aliases
+	aliasDict  *search.NameDict // the words of the aliases, for typo correction
 	vecOnce    sync.Once
 	queryVecs  *genCache[string, []float32] // embedded queries, by text
 }
@@ -147,6 +148,7 @@ func (s *Searcher) aliasSet() search.Aliases {
 		if s.aliases == nil {
 			s.aliases = search.DefaultAliases()
 		}
+		s.aliasDict = search.NewNameDict(nil, s.aliases)
 	})
 	return s.aliases
 }
@@ -266,6 +268,7 @@ func (s *Searcher) Hybrid(ctx context.Context, dbs []*DB, q SearchQuery) (Search
 	n := s.candidates(q.Limit)
 	var suggestion string
 	var named map[int64]bool // of an area query: the stores that name it
+	var kwIDs []int64
 	keyword := func(ctx context.Context) ([]int64, error) {
 		var ranked []search.Scored
 		var err error
@@ -274,22 +277,35 @@ func (s *Searcher) Hybrid(ctx context.Context, dbs []*DB, q SearchQuery) (Search
 		} else {
 			ranked, suggestion, err = s.keywordRanked(ctx, dbs, q, n, q.Limit)
 		}
-		return idsOf(ranked), err
+		kwIDs = idsOf(ranked)
+		return kwIDs, err
 	}
 	var vector func(context.Context) ([]int64, error)
+	vq := q
+	if inArea {
+		vq = a.near
+	}
 	if s.Embedder != nil && s.vectorText(q.Text) != "" {
-		vq := q
-		if inArea {
-			vq = a.near
-		}
 		vector = func(ctx context.Context) ([]int64, error) {
 			ranked, err := s.vectorRanked(ctx, dbs, vq, n)
 			return idsOf(ranked), err
 		}
 	}
-	h, err := search.HybridRank(ctx, cmp.Or(s.VectorTimeout, DefaultVectorTimeout), keyword, vector)
+	timeout := cmp.Or(s.VectorTimeout, DefaultVectorTimeout)
+	h, err := search.HybridRank(ctx, timeout, keyword, vector)
 	if err != nil {
 		return SearchResult{}, err
+	}
+	if suggestion != "" && vector != nil && !h.KeywordOnly {
+		// The words as typed found too little and the keyword side
+		// searched their correction: the vector side searches it too,
+		// since the neighbours of a misspelt word are not its stores
+		// (vector reads vq).
+		vq.Text = suggestion
+		h, err = search.HybridRank(ctx, timeout, func(context.Context) ([]int64, error) { return kwIDs, nil }, vector)
+		if err != nil {
+			return SearchResult{}, err
+		}
 	}
 	res := SearchResult{Suggestion: suggestion, Area: a.name}
 	switch {
@@ -324,7 +340,7 @@ func (s *Searcher) Suggest(ctx context.Context, dbs []*DB, prefix string, limit 
 		// The fast ranking of keyword search (BM25 without length
 		// normalisation through couponpop_rank, ORDER BY a score with a
 		// LIMIT): FTS5's ORDER BY rank sorts every match before the limit.
-		rank, args, err := db.rankExpr(ctx, fts)
+		rank, args, err := db.rankExpr(ctx, fts, -1)
 		if err != nil {
 			return nil, fmt.Errorf("suggest in shard %d: %w", db.shard, err)
 		}

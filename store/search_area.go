@@ -5,6 +5,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/couponpop/couponpop/geo"
 	"github.com/couponpop/couponpop/search"
@@ -62,26 +63,35 @@ func (s *Searcher) areaOf(q SearchQuery) (areaQuery, bool) {
 // area's word taken out: up to limit stores in the cells covering the
 // area's circle matching the other words, and the stores whose text also
 // names the area (a name, an address or a dong holding its word: 스타벅스
-// 합정점, 역삼동), which the circle misses at its edge and beyond, merged by
-// score; when they are fewer than few, the stores outside the area below
-// them. named is the set of the stores that name the area.
+// 합정점, 역삼동), which the circle
+// misses at its edge and beyond, ranked by the other words alone (the
+// area's word only filters them: it would cost ranking every store that
+// names 강남역), merged by score; when they are fewer than
+// few, the stores outside the area below them. named is the set of the
+// stores that name the area. The two rankings run side by side.
 func (s *Searcher) areaKeyword(ctx context.Context, dbs []*DB, a areaQuery, limit, few int) (ranked []search.Scored, named map[int64]bool, suggestion string, err error) {
-	f := filterOf(a.near)
-	f.cells = true
-	ranked, suggestion, err = s.keywordRankedIn(ctx, dbs, a.near, f, limit, few)
-	if err != nil {
-		return nil, nil, "", err
-	}
+	var both []search.Scored
+	var bothErr error
+	var wg sync.WaitGroup
 	rest, ok := search.KeywordQuery(a.near.Text, s.aliasSet())
 	word, ok2 := search.KeywordQuery(a.word, s.aliasSet())
 	if ok && ok2 {
-		fts := "(" + rest + ") AND (" + word + ")"
-		both, err := mergeShards(ctx, dbs, limit, func(ctx context.Context, db *DB) ([]search.Scored, error) {
-			return db.keywordMatch(ctx, fts, anywhere(a.near), limit)
+		f := anywhere(a.near)
+		f.text = word
+		wg.Go(func() {
+			both, bothErr = mergeShards(ctx, dbs, limit, func(ctx context.Context, db *DB) ([]search.Scored, error) {
+				return db.keywordMatch(ctx, rest, f, limit)
+			})
 		})
-		if err != nil {
-			return nil, nil, "", err
-		}
+	}
+	f := filterOf(a.near)
+	f.cells = true
+	ranked, suggestion, err = s.keywordRankedIn(ctx, dbs, a.near, f, limit, few)
+	wg.Wait()
+	if err = cmp.Or(err, bothErr); err != nil {
+		return nil, nil, "", err
+	}
+	if ok && ok2 {
 		named = make(map[int64]bool, len(both))
 		for _, b := range both {
 			named[b.ID] = true

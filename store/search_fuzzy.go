@@ -91,12 +91,14 @@ func (db *DB) buildNameDict(ctx context.Context) (*search.NameDict, error) {
 }
 
 // correct returns text with each word that matches no store replaced by
-// the nearest word of the shards' store names (search.NameDict.Correct),
-// and false when no word was replaced. Words that are aliases, words of some
-// name, and words that match some store's text are kept.
+// the nearest word of the shards' store names or of the aliases
+// (search.NameDict.Correct), and false when no word was replaced. Words
+// that are aliases, words of some name, and words that match some store's
+// text are kept.
 func (s *Searcher) correct(ctx context.Context, dbs []*DB, text string) (string, bool, error) {
 	words := strings.Fields(text)
-	dicts := make([]*search.NameDict, len(dbs))
+	s.aliasSet()
+	dicts := make([]*search.NameDict, len(dbs), len(dbs)+1)
 	for i, db := range dbs {
 		d, err := db.nameDict(ctx)
 		if err != nil {
@@ -104,6 +106,7 @@ func (s *Searcher) correct(ctx context.Context, dbs []*DB, text string) (string,
 		}
 		dicts[i] = d
 	}
+	dicts = append(dicts, s.aliasDict)
 	changed := false
 	for i, w := range words {
 		if _, ok := s.aliasSet().Lookup(w); ok || search.IsChoseong(w) {

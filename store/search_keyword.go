@@ -21,6 +21,10 @@ type searchFilter struct {
 	// stores are lifted by exact distance afterwards), so the ranking
 	// reads only the top rows.
 	cells bool
+	// text is an FTS5 expression the rows must also match, whose phrases
+	// only filter: they add nothing to the scores (the stores whose text
+	// names an area, ranked by the other words).
+	text string
 }
 
 func filterOf(q SearchQuery) searchFilter {
@@ -28,7 +32,7 @@ func filterOf(q SearchQuery) searchFilter {
 		lat: q.Latitude, lng: q.Longitude, radius: q.RadiusMeters}
 }
 
-func (f searchFilter) active() bool { return f.category != "" || f.near }
+func (f searchFilter) active() bool { return f.category != "" || f.near || f.text != "" }
 
 func (f searchFilter) allows(m storeMeta) bool {
 	if f.category != "" && m.category != f.category {
@@ -52,7 +56,7 @@ func (db *DB) keywordMatch(ctx context.Context, fts string, f searchFilter, limi
 	if err != nil {
 		return nil, fmt.Errorf("keyword search in shard %d: %w", db.shard, err)
 	}
-	key := fmt.Sprintf("%s\x00%s\x00%t\x00%g\x00%g\x00%g\x00%d\x00%t", fts, f.category, f.near, f.lat, f.lng, f.radius, limit, f.cells)
+	key := fmt.Sprintf("%s\x00%s\x00%t\x00%g\x00%g\x00%g\x00%d\x00%t\x00%s", fts, f.category, f.near, f.lat, f.lng, f.radius, limit, f.cells, f.text)
 	if hit, ok := cache.get(key, gen); ok {
 		return slices.Clone(hit), nil
 	}
@@ -72,13 +76,13 @@ func (db *DB) keywordQuery(ctx context.Context, fts string, f searchFilter, limi
 	if filter := filterExpr(f); filter != "" {
 		fts = "(" + fts + ") AND " + filter
 	}
-	rank, args, err := db.rankExpr(ctx, fts)
+	rank, args, err := db.rankExpr(ctx, fts, len(search.Phrases(query)))
 	if err != nil {
 		return nil, fmt.Errorf("keyword search in shard %d: %w", db.shard, err)
 	}
 	if !f.near || f.cells {
 		// store_fts holds live stores only, so it answers alone.
-		if rows, ok, err := db.tieredRows(ctx, query, fts, args, limit); ok || err != nil {
+		if rows, ok, err := db.tieredRows(ctx, query, fts, f, args, limit); ok || err != nil {
 			return rows, err
 		}
 		return db.scoredRows(ctx, `SELECT rowid, `+rank+` AS score FROM store_fts WHERE store_fts MATCH ?

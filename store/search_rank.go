@@ -80,7 +80,9 @@ func (p *phraseStats) put(expr string, gen, df int64) {
 }
 
 // rankExpr returns the SQL expression that ranks the rows matching fts
-// (higher is better) and its arguments, which come before fts's.
+// (higher is better) and its arguments, which come before fts's. Only the
+// first scoring phrases of fts score (all when scoring < 0): the rest, and
+// those of the tags column, are filters (see searchFilter).
 //
 // FTS5's bm25() looks up each matching row's length in the docsize table
 // and counts every row of every phrase once per query: for 카페 in 41% of a
@@ -91,7 +93,7 @@ func (p *phraseStats) put(expr string, gen, df int64) {
 // takes the phrases' document frequencies from here: none for a single
 // scored phrase, whose IDF scales every score alike; else from
 // phraseStats.
-func (db *DB) rankExpr(ctx context.Context, fts string) (string, []any, error) {
+func (db *DB) rankExpr(ctx context.Context, fts string, scoring int) (string, []any, error) {
 	if !rankFunction() {
 		return "-bm25(store_fts, " + search.BM25Weights + ")", nil, nil
 	}
@@ -100,7 +102,7 @@ func (db *DB) rankExpr(ctx context.Context, fts string) (string, []any, error) {
 	var scored []int
 	for i, p := range phrases {
 		args[i] = int64(-2)
-		if p.Column != search.ColTags {
+		if p.Column != search.ColTags && (scoring < 0 || i < scoring) {
 			args[i] = int64(-1)
 			scored = append(scored, i)
 		}
@@ -137,39 +139,67 @@ func (db *DB) rankExpr(ctx context.Context, fts string) (string, []any, error) {
 // For 카페 in 41% of a 100k-store shard this ranks the few hundred stores
 // with 카페 in the name and the description; for 편의점, in no name and
 // every convenience store's category words, it reads the first 20 rows.
-func (db *DB) tieredRows(ctx context.Context, query, fts string, args []any, limit int) (_ []search.Scored, ok bool, err error) {
+func (db *DB) tieredRows(ctx context.Context, query, fts string, f searchFilter, args []any, limit int) (_ []search.Scored, ok bool, err error) {
 	if !rankFunction() || db.search.fullRanking || strings.Contains(query, " AND ") {
 		return nil, false, nil
 	}
 	phrases := search.Phrases(fts)
 	var scored []search.Phrase
-	for _, p := range phrases {
+	for _, p := range phrases[:len(search.Phrases(query))] {
 		if p.Column != search.ColTags {
 			scored = append(scored, p)
 		}
 	}
+	gen, err := db.keywordGeneration(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	filtered := fts != query
+	share, err := db.filterShare(ctx, f, gen)
+	if err != nil {
+		return nil, false, err
+	}
 	for level, weight := range search.ImpactLevels {
-		tierExpr, ok := search.TierExpr(search.ColTags, level, scored)
+		tokens, ok := search.TierTokens(level, scored)
 		if !ok {
 			return nil, false, nil
 		}
-		tier := "(" + fts + ") AND " + tierExpr
-		tierArgs := slices.Clone(args)
-		for range len(search.Phrases(tier)) - len(phrases) {
-			tierArgs = append(tierArgs, int64(-2)) // the tier's phrases only filter
-		}
-		n := len(tierArgs)
-		rows, bound, err := db.boundedRows(ctx, `SELECT rowid, -`+search.RankCall("store_fts", n)+` AS score,
-			-`+search.TierBoundCall("store_fts", weight, n)+` FROM store_fts WHERE store_fts MATCH ?
-			ORDER BY score DESC, rowid LIMIT ?`, slices.Concat(tierArgs, tierArgs, []any{tier, limit}))
+		last := level == len(search.ImpactLevels)-1
+		most, err := db.tierRowsAtMost(ctx, tokens, gen, limit)
 		if err != nil {
 			return nil, false, err
 		}
-		if len(rows) == limit && rows[limit-1].Score >= bound {
-			db.search.tierAnswers.Add(1)
-			return rows, true, nil
+		expect := float64(most) * share
+		var rows []search.Scored
+		switch {
+		case most == 0:
+			// Nobody holds the tier's tokens: no query needed.
+		case expect < float64(limit) && (!last || !filtered || expect >= 1):
+			// The tier cannot fill the page, or is not expected to
+			// under the filter: skip its query. (At the last level, a
+			// filtered tier expected empty is queried: when it is,
+			// the first rows at the bound below answer.)
+			continue
+		default:
+			tier := "(" + fts + ") AND " + search.TierExpr(search.ColTags, tokens)
+			tierArgs := slices.Clone(args)
+			for range len(search.Phrases(tier)) - len(phrases) {
+				tierArgs = append(tierArgs, int64(-2)) // the tier's phrases only filter
+			}
+			n := len(tierArgs)
+			var bound float64
+			rows, bound, err = db.boundedRows(ctx, `SELECT rowid, -`+search.RankCall("store_fts", n)+` AS score,
+			-`+search.TierBoundCall("store_fts", weight, n)+` FROM store_fts WHERE store_fts MATCH ?
+			ORDER BY score DESC, rowid LIMIT ?`, slices.Concat(tierArgs, tierArgs, []any{tier, limit}))
+			if err != nil {
+				return nil, false, err
+			}
+			if len(rows) == limit && rows[limit-1].Score >= bound {
+				db.search.tierAnswers.Add(1)
+				return rows, true, nil
+			}
 		}
-		if len(rows) > 0 || level < len(search.ImpactLevels)-1 {
+		if len(rows) > 0 || !last {
 			continue
 		}
 		if len(scored) != 1 {
@@ -177,7 +207,7 @@ func (db *DB) tieredRows(ctx context.Context, query, fts string, args []any, lim
 		}
 		// No row holds the phrase at the lowest level: none scores above
 		// the bound one below it, so the first rows at that bound lead.
-		n = len(args)
+		n := len(args)
 		rows, _, err = db.boundedRows(ctx, `SELECT rowid, score, 0 FROM (SELECT rowid,
 			-`+search.RankCall("store_fts", n)+` AS score, -`+search.TierBoundCall("store_fts", weight-1, n)+` AS bound
 			FROM store_fts WHERE store_fts MATCH ?) WHERE score >= bound LIMIT ?`, slices.Concat(args, args, []any{fts, limit}))
@@ -189,6 +219,73 @@ func (db *DB) tieredRows(ctx context.Context, query, fts string, args []any, lim
 	}
 	return nil, false, nil
 }
+
+// tierRowsAtMost returns an upper bound of the rows in the tier of tokens
+// (see search.TierTokens), counted up to enough: each phrase's rows are at
+// most those holding its first impact token, whose counts phraseStats
+// keeps (one count a phrase and level, on a query's first run). A tier
+// that cannot fill a page of enough rows is skipped without ranking it,
+// and one with no rows without querying it.
+func (db *DB) tierRowsAtMost(ctx context.Context, tokens [][]string, gen int64, enough int) (int, error) {
+	total := 0
+	for _, toks := range tokens {
+		df, err := db.phraseCount(ctx, search.TokenExpr(search.ColTags, toks[0]), gen)
+		if err != nil {
+			return 0, err
+		}
+		total += int(df)
+		if total >= enough {
+			break
+		}
+	}
+	return total, nil
+}
+
+// filterShare estimates the share of the shard's rows that pass the
+// category and radius of f, as the share of each, taken as independent of
+// each other and of the words: the tiers a filtered query is expected not
+// to fill are skipped (only the cost depends on it, never the answer). The
+// radius's share is that of the stores in the cells covering its circle,
+// read from the nearby index as it stands when it is built, else from the
+// counts of the circle's cell tags, which phraseStats keeps.
+func (db *DB) filterShare(ctx context.Context, f searchFilter, gen int64) (float64, error) {
+	share := 1.0
+	if f.near {
+		if in, all, ok := db.index.storesInCircle(f.lat, f.lng, f.radius); ok && all > 0 {
+			share = min(1, float64(in)/float64(all))
+			f.near = false
+		}
+	}
+	if f.category == "" && !f.near {
+		return share, nil
+	}
+	total, err := db.phraseCountOf(ctx, rowsKey, `SELECT count(*) FROM store_fts_docsize`, gen)
+	if err != nil || total == 0 {
+		return share, err
+	}
+	if f.category != "" {
+		n, err := db.phraseCount(ctx, search.TokenExpr(search.ColTags, categoryTag(f.category)), gen)
+		if err != nil {
+			return 0, err
+		}
+		share *= float64(n) / float64(total)
+	}
+	if f.near {
+		var n int64
+		for _, c := range circleCells(f.lat, f.lng, f.radius) {
+			df, err := db.phraseCount(ctx, search.TokenExpr(search.ColTags, cellTag(c)), gen)
+			if err != nil {
+				return 0, err
+			}
+			n += df
+		}
+		share *= min(1, float64(n)/float64(total))
+	}
+	return share, nil
+}
+
+// rowsKey is phraseStats' key of the count of all rows.
+const rowsKey = "\x00rows"
 
 // boundedRows runs a query of (id, score, bound) rows and returns them and
 // the bound.
@@ -216,14 +313,20 @@ func (db *DB) boundedRows(ctx context.Context, query string, args []any) ([]sear
 // phraseCount returns how many rows of store_fts match the phrase
 // expression expr.
 func (db *DB) phraseCount(ctx context.Context, expr string, gen int64) (int64, error) {
+	return db.phraseCountOf(ctx, expr, `SELECT count(*) FROM store_fts WHERE store_fts MATCH ?`, gen, expr)
+}
+
+// phraseCountOf returns the count query answers, kept in phraseStats under
+// key.
+func (db *DB) phraseCountOf(ctx context.Context, key, query string, gen int64, args ...any) (int64, error) {
 	st := &db.search.phrases
-	if df, ok := st.get(expr, gen); ok {
+	if df, ok := st.get(key, gen); ok {
 		return df, nil
 	}
 	var df int64
-	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM store_fts WHERE store_fts MATCH ?`, expr).Scan(&df); err != nil {
-		return 0, fmt.Errorf("count %s: %w", expr, err)
+	if err := db.read.QueryRowContext(ctx, query, args...).Scan(&df); err != nil {
+		return 0, fmt.Errorf("count %s: %w", key, err)
 	}
-	st.put(expr, gen, df)
+	st.put(key, gen, df)
 	return df, nil
 }

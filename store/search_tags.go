@@ -54,6 +54,9 @@ func filterExpr(f searchFilter) string {
 		}
 		parts = append(parts, "tags : ("+strings.Join(quoted, " OR ")+")")
 	}
+	if f.text != "" {
+		parts = append(parts, "("+f.text+")")
+	}
 	return strings.Join(parts, " AND ")
 }
 

@@ -22,7 +22,7 @@ test-short:
 ## scripts/fuzz.sh says why one bare deadline error is retried
 FUZZTIME ?= 10s
 fuzz:
-	FUZZTIME=$(FUZZTIME) TAGS=$(TAGS) scripts/fuzz.sh . ./server
+	FUZZTIME=$(FUZZTIME) TAGS=$(TAGS) scripts/fuzz.sh . ./server ./search ./store
 
 ## bench: the Go benchmarks of BENCHMARKS.md and docs/benchmarks-history.md
 bench:

@@ -290,6 +290,29 @@ func (f *nearbyFixture) cleanup() {
 	}
 }
 
+// timeQueries runs query over the centres in turn for b.N iterations and
+// reports its p50 and p99 latency and the rows it answered per query.
+func timeQueries(b *testing.B, centers [][2]float64, query func(c [2]float64) (int, error)) {
+	var durations []time.Duration
+	results := 0
+	for i := 0; b.Loop(); i++ {
+		start := time.Now()
+		n, err := query(centers[i%len(centers)])
+		durations = append(durations, time.Since(start))
+		if err != nil {
+			b.Fatal(err)
+		}
+		results += n
+	}
+	slices.Sort(durations)
+	pct := func(p float64) float64 {
+		return float64(durations[int(p*float64(len(durations)-1))].Nanoseconds()) / 1e3
+	}
+	b.ReportMetric(pct(0.50), "p50-µs")
+	b.ReportMetric(pct(0.99), "p99-µs")
+	b.ReportMetric(float64(results)/float64(len(durations)), "results/op")
+}
+
 // BenchmarkNearby measures Nearby over 100k stores in one shard with the
 // API's default limit (100), reporting per-query latency percentiles.
 func BenchmarkNearby(b *testing.B) {
@@ -308,27 +331,10 @@ func BenchmarkNearby(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			var durations []time.Duration
-			results := 0
-			i := 0
-			for b.Loop() {
-				c := centers[i%len(centers)]
-				i++
-				start := time.Now()
+			timeQueries(b, centers, func(c [2]float64) (int, error) {
 				got, err := db.Nearby(ctx, store.NearbyQuery{Latitude: c[0], Longitude: c[1], RadiusMeters: radius, Limit: 100})
-				durations = append(durations, time.Since(start))
-				if err != nil {
-					b.Fatal(err)
-				}
-				results += len(got)
-			}
-			slices.Sort(durations)
-			pct := func(p float64) float64 {
-				return float64(durations[int(p*float64(len(durations)-1))].Nanoseconds()) / 1e3
-			}
-			b.ReportMetric(pct(0.50), "p50-µs")
-			b.ReportMetric(pct(0.99), "p99-µs")
-			b.ReportMetric(float64(results)/float64(len(durations)), "results/op")
+				return len(got), err
+			})
 			// How many stores the circles hold (Nearby measures them all
 			// before it keeps the nearest 100), over a sample, untimed.
 			within := 0

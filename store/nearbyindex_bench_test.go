@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -100,27 +99,9 @@ func BenchmarkNearbyIndex1M(b *testing.B) {
 	for _, path := range paths {
 		for _, radius := range []float64{300, 1000} {
 			b.Run(fmt.Sprintf("%s/r=%gm", path.name, radius), func(b *testing.B) {
-				var durations []time.Duration
-				results := 0
-				i := 0
-				for b.Loop() {
-					c := centers[i%len(centers)]
-					i++
-					t0 := time.Now()
-					n, err := path.query(store.NearbyQuery{Latitude: c[0], Longitude: c[1], RadiusMeters: radius, Limit: 100, WithEvents: true})
-					durations = append(durations, time.Since(t0))
-					if err != nil {
-						b.Fatal(err)
-					}
-					results += n
-				}
-				slices.Sort(durations)
-				pct := func(p float64) float64 {
-					return float64(durations[int(p*float64(len(durations)-1))].Nanoseconds()) / 1e3
-				}
-				b.ReportMetric(pct(0.50), "p50-µs")
-				b.ReportMetric(pct(0.99), "p99-µs")
-				b.ReportMetric(float64(results)/float64(len(durations)), "results/op")
+				timeQueries(b, centers, func(c [2]float64) (int, error) {
+					return path.query(store.NearbyQuery{Latitude: c[0], Longitude: c[1], RadiusMeters: radius, Limit: 100, WithEvents: true})
+				})
 			})
 		}
 	}

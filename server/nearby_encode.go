@@ -27,45 +27,21 @@ type nearbyRow struct {
 	raw            []byte // the whole row (remote)
 }
 
-// nearbyRows returns a shard's rows of a nearby answer, in a buffer of
-// rowsPool (putRows gives it back).
+// nearbyRows returns a shard's rows of a nearby answer.
 func nearbyRows(ctx context.Context, db *store.DB, q store.NearbyQuery, now time.Time) ([]nearbyRow, error) {
-	lp := listingsPool.Get().(*[]store.NearbyListing)
-	defer func() {
-		clear(*lp)
-		listingsPool.Put(lp)
-	}()
-	found, err := db.AppendNearbyListings(ctx, (*lp)[:0], q)
-	*lp = found
+	found, err := db.AppendNearbyListings(ctx, nil, q)
 	if err != nil {
 		return nil, err
 	}
-	rows := slices.Grow((*rowsPool.Get().(*[]nearbyRow))[:0], len(found))
-	for _, f := range found {
-		row := nearbyRow{ID: f.ID(), DistanceMeters: f.DistanceMeters, listing: listingFragment(f)}
+	rows := make([]nearbyRow, len(found))
+	for i, f := range found {
+		rows[i] = nearbyRow{ID: f.ID(), DistanceMeters: f.DistanceMeters, listing: listingFragment(f)}
 		if q.WithEvents {
-			row.events = eventsFragment(f.Events, now)
+			rows[i].events = eventsFragment(f.Events, now)
 		}
-		rows = append(rows, row)
 	}
 	return rows, nil
 }
-
-// putRows gives a buffer of rows back to rowsPool, holding nothing.
-func putRows(rows []nearbyRow) {
-	if cap(rows) == 0 || cap(rows) > maxLimit {
-		return
-	}
-	clear(rows[:cap(rows)])
-	rowsPool.Put(&rows)
-}
-
-// The buffers of nearby answers: a 100-store answer's listings and rows
-// are 5 and 8 KB, garbage in every request otherwise.
-var (
-	listingsPool = sync.Pool{New: func() any { return new([]store.NearbyListing) }}
-	rowsPool     = sync.Pool{New: func() any { return new([]nearbyRow) }}
-)
 
 // listingHead is the start of a nearbyStore, up to its distance.
 type listingHead struct {

@@ -85,7 +85,6 @@ func (s *Server) handleNearbyStores(w http.ResponseWriter, r *http.Request) {
 		return cmp.Or(cmp.Compare(a.DistanceMeters, b.DistanceMeters), cmp.Compare(a.ID, b.ID))
 	})
 	writeNearby(w, out[:min(len(out), limit)], missing)
-	putRows(out)
 }
 
 // storeDetail is the StoreDetail members read at /stores/{storeId}: v2's

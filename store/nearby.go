@@ -57,10 +57,7 @@ type NearbyListing struct {
 // Nearby returns the stores within the radius, nearest first (ties by ID),
 // at most Limit: the listings of AppendNearbyListings, each as a new Store.
 func (db *DB) Nearby(ctx context.Context, q NearbyQuery) ([]NearbyStore, error) {
-	buf := listingPool.Get().(*[]NearbyListing)
-	defer listingPool.Put(buf)
-	found, err := db.AppendNearbyListings(ctx, (*buf)[:0], q)
-	*buf = found
+	found, err := db.AppendNearbyListings(ctx, nil, q)
 	if err != nil {
 		return nil, err
 	}
@@ -70,12 +67,8 @@ func (db *DB) Nearby(ctx context.Context, q NearbyQuery) ([]NearbyStore, error) 
 		f.storeInto(&stores[i], f.Latitude, f.Longitude)
 		out[i] = NearbyStore{Store: &stores[i], DistanceMeters: f.DistanceMeters, Listing: f.Listing, Events: f.Events}
 	}
-	clear(found) // the pool keeps no listings alive
 	return out, nil
 }
-
-// listingPool keeps the listing buffers of Nearby.
-var listingPool = sync.Pool{New: func() any { return new([]NearbyListing) }}
 
 // AppendNearbyListings appends to dst the stores within the radius,
 // nearest first (ties by ID), at most Limit, from the shard's in-memory

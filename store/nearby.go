@@ -204,12 +204,11 @@ func (x *storeIndex) ringFor(lat, lng float64, limit int) float64 {
 	perM2 := 0.0
 	for i, level := range densityLevels {
 		r, areaM2 := geo.CellAround(lat, lng, level)
-		lo, _ := slices.BinarySearchFunc(x.entries, r.Min, entryCellCmp)
-		hi, _ := slices.BinarySearchFunc(x.entries[lo:], r.Max+1, entryCellCmp)
-		if hi == 0 || (i > 0 && hi < minDensityStores) {
+		n := len(x.inRange(r))
+		if n == 0 || (i > 0 && n < minDensityStores) {
 			continue
 		}
-		perM2 = max(perM2, float64(hi)/areaM2)
+		perM2 = max(perM2, float64(n)/areaM2)
 	}
 	if perM2 == 0 {
 		return 0
@@ -218,6 +217,13 @@ func (x *storeIndex) ringFor(lat, lng float64, limit int) float64 {
 }
 
 func entryCellCmp(e storeEntry, cell int64) int { return cmp.Compare(e.cell, cell) }
+
+// inRange returns the entries whose cells fall in r. mu is read-held.
+func (x *storeIndex) inRange(r geo.KeyRange) []storeEntry {
+	lo, _ := slices.BinarySearchFunc(x.entries, r.Min, entryCellCmp)
+	n, _ := slices.BinarySearchFunc(x.entries[lo:], r.Max+1, entryCellCmp)
+	return x.entries[lo : lo+n]
+}
 
 // storesInCircle counts the stores in the cells covering the circle, and
 // all the stores, in the index as it stands (no catch-up: an estimate for
@@ -229,9 +235,7 @@ func (x *storeIndex) storesInCircle(lat, lng, radiusMeters float64) (in, all int
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	for _, r := range geo.CoverCircle(lat, lng, radiusMeters) {
-		lo, _ := slices.BinarySearchFunc(x.entries, r.Min, entryCellCmp)
-		n, _ := slices.BinarySearchFunc(x.entries[lo:], r.Max+1, entryCellCmp)
-		in += n
+		in += len(x.inRange(r))
 	}
 	return in, len(x.entries), true
 }

@@ -19,7 +19,7 @@ test-short:
 	$(GO) test -tags $(TAGS) ./...
 
 ## fuzz: each fuzz target for FUZZTIME (their seeds in testdata/fuzz run in test);
-## scripts/fuzz.sh says why one bare deadline error is retried
+## scripts/fuzz.sh says why a bare deadline error is retried
 FUZZTIME ?= 10s
 fuzz:
 	FUZZTIME=$(FUZZTIME) TAGS=$(TAGS) scripts/fuzz.sh . ./server ./search ./store
